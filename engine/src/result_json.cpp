@@ -1,0 +1,95 @@
+#include <nlohmann/json.hpp>
+
+#include <sstream>
+
+#include "allot/engine/numbers.hpp"
+#include "allot/engine/result.hpp"
+#include "support.hpp"
+
+namespace allot {
+
+namespace {
+
+nlohmann::json figures_json(const Figures& f) {
+  nlohmann::json j = nlohmann::json::object();
+  for (const auto& [k, v] : f) j[k] = v;
+  return j;
+}
+
+const std::string& id_of(const Contest& c, int o) { return c.options[static_cast<std::size_t>(o)].id; }
+
+}  // namespace
+
+nlohmann::json result_to_json(const Contest& c, const Result& r) {
+  using nlohmann::json;
+  json doc;
+  doc["format"] = "allot.result/1";
+  doc["contest"] = {{"id", c.id},
+                    {"title", c.title},
+                    {"kind", to_string(c.kind)},
+                    {"ballot_format", to_string(c.format)},
+                    {"budget", c.budget},
+                    {"money_decimals", c.money_decimals},
+                    {"currency", c.currency}};
+  doc["rule"] = {{"name", r.rule}, {"title", r.rule_title}, {"parameters", figures_json(r.parameters)}};
+  json order = json::array();
+  for (int o : r.tie_order) order.push_back(id_of(c, o));
+  doc["tie_break"] = {{"method", r.tie_break.method_name()}, {"order", order}};
+  if (r.tie_break.method == TieBreak::Method::Ticket) doc["tie_break"]["seed"] = r.tie_break.seed;
+  doc["ballots"] = r.ballots;
+  json winners = json::array();
+  for (int w : r.winners) winners.push_back(id_of(c, w));
+  doc["winners"] = winners;
+  doc["spent"] = r.spent;
+  doc["budget"] = r.budget;
+  doc["left_over"] = r.budget - r.spent;
+  json rounds = json::array();
+  for (const auto& round : r.rounds) {
+    json jr = {{"number", round.number}, {"action", round.action}, {"text", round.text},
+               {"figures", figures_json(round.figures)}};
+    jr["option"] = round.option >= 0 ? json(id_of(c, round.option)) : json(nullptr);
+    rounds.push_back(jr);
+  }
+  doc["rounds"] = rounds;
+  json options = json::array();
+  for (const auto& o : r.options) {
+    const Option& opt = c.options[static_cast<std::size_t>(o.option)];
+    options.push_back({{"id", opt.id},
+                       {"name", opt.name},
+                       {"cost", opt.cost},
+                       {"selected", o.selected},
+                       {"support", o.support},
+                       {"explanation", o.explanation},
+                       {"figures", figures_json(o.figures)}});
+  }
+  doc["options"] = options;
+  doc["notes"] = r.notes;
+  return doc;
+}
+
+std::string result_to_text(const Contest& c, const Result& r) {
+  std::ostringstream out;
+  out << r.rule_title << " (" << r.rule << ")\n";
+  if (!c.title.empty()) out << "Contest: " << c.title << "\n";
+  out << "Ballots: " << r.ballots << "\n";
+  out << "Budget: " << detail::money(c, r.budget) << "   Spent: " << detail::money(c, r.spent)
+      << "   Left over: " << detail::money(c, r.budget - r.spent) << "\n";
+  out << "Tie-break: " << r.tie_break.method_name();
+  if (r.tie_break.method == TieBreak::Method::Ticket) out << " (seed \"" << r.tie_break.seed << "\")";
+  out << "\n\nFunded (" << r.winners.size() << "), in the order chosen:\n";
+  for (int w : r.winners) {
+    const Option& o = c.options[static_cast<std::size_t>(w)];
+    out << "  " << o.id << "  " << detail::money(c, o.cost);
+    if (!o.name.empty()) out << "  " << o.name;
+    out << "\n";
+  }
+  out << "\nWhy, project by project:\n";
+  for (const auto& o : r.options) {
+    const Option& opt = c.options[static_cast<std::size_t>(o.option)];
+    out << "  " << opt.id << ": " << o.explanation << "\n";
+  }
+  for (const auto& n : r.notes) out << "\nNote: " << n << "\n";
+  return out.str();
+}
+
+}  // namespace allot

@@ -1,0 +1,17 @@
+# Runs `allot conformance` on the shared Pabulib corpus; skips (exit 77) when absent.
+if(DEFINED ENV{ALLOT_SHARED} AND NOT "$ENV{ALLOT_SHARED}" STREQUAL "")
+  set(SHARED "$ENV{ALLOT_SHARED}")
+else()
+  set(SHARED "${SOURCE_DIR}/../shared")
+endif()
+set(DIR "${SHARED}/testdata/pabulib")
+if(NOT EXISTS "${DIR}/expected")
+  message("SKIP: shared reference data not found at ${DIR} (set ALLOT_SHARED)")
+  # ctest maps this exit code to 'skipped' (SKIP_RETURN_CODE 77).
+  execute_process(COMMAND ${CMAKE_COMMAND} -E false)
+  cmake_language(EXIT 77)
+endif()
+execute_process(COMMAND "${ALLOT}" conformance "${DIR}" RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "conformance failed (exit ${rc})")
+endif()
