@@ -25,13 +25,25 @@
 // Invariants: spent <= budget; nobody pays more than her share (payments are
 // min(budget_i, q) and budgets never go negative); each option funded once.
 //
-// Arithmetic: exact. Shares, payments and prices are GMP rationals, so no
-// decision depends on rounding. For speed, ballots with the same set of options
-// are grouped, and voters with the same remaining budget share one "budget class"
-// whose value is stored once: pricing an option counts its supporters per class
-// (integers) and then does a few rational operations per class.
+// Arithmetic: the outcome never depends on rounding. Each run is first done in
+// 80-bit long double; every decision that is not certain at that precision (an
+// option's supporters holding almost exactly its cost, two prices within 1e-11
+// of each other, which includes every true tie) aborts the run, and it is redone
+// in exact GMP rationals. Rounding errors of the fast run stay below 1e-15 of the
+// share, 10,000 times under the margin that declares a decision uncertain. The
+// price q itself is continuous in the budgets (a voter whose budget is within
+// rounding of q pays the same either way), so only these discrete decisions
+// need the check. Payments in explanations are shown rounded.
+//
+// For speed, ballots with the same set of options are grouped, and voters with
+// the same remaining budget share one "budget class" whose value is stored once;
+// pricing an option counts its supporters per class, then water-fills (the
+// poor/rich iteration) over the classes.
 #include <algorithm>
 #include <numeric>
+#include <cmath>
+#include <cstdio>
+#include <map>
 #include <optional>
 
 #include "allot/engine/errors.hpp"
@@ -46,11 +58,12 @@ enum class Utility { Cost, Cardinality };
 
 struct Pick {
   int option = -1;
-  Rational q;         // paid by each supporter who could afford it
-  Rational rho;       // price per unit of utility
+  double q = 0;              // paid by each supporter who could afford it (display)
+  std::string q_text;        // the same, exact ("p/q") or to 18 digits
+  std::string rho_text;      // price per unit of utility
   std::int64_t full = 0;     // supporters who paid q
   std::int64_t partial = 0;  // supporters who paid all they had left (< q)
-  Rational partial_paid;     // what the partial payers paid together
+  double partial_paid = 0;   // what the partial payers paid together
 };
 
 struct Run {
@@ -59,9 +72,28 @@ struct Run {
   bool overspent = false;
   // Filled when recording: per option, supporters' money left at the end, and
   // per (option, funded option) what its supporters paid towards the latter.
-  std::vector<Rational> left_of_supporters;
+  std::vector<double> left_of_supporters;
   std::vector<std::vector<double>> spent_on;
 };
+
+using Real = long double;
+
+Real to_real(const Rational& r) {
+  if (r.get_num().fits_slong_p() && r.get_den().fits_slong_p())
+    return static_cast<Real>(r.get_num().get_si()) / static_cast<Real>(r.get_den().get_si());
+  return static_cast<Real>(r.get_d());
+}
+
+// Within rounding of each other: the fast arithmetic cannot tell them apart.
+bool close(Real a, Real b, Real scale) {
+  return std::fabs(a - b) <= 1e-11L * (std::fabs(a) + std::fabs(b)) + 1e-12L * scale;
+}
+
+std::string real_text(Real v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.18Lg", v);
+  return buf;
+}
 
 class Mes {
  public:
@@ -78,47 +110,62 @@ class Mes {
 
   const std::vector<int>& candidates() const { return candidates_; }
   const std::vector<int>& preselected() const { return preselected_; }
+  long long exact_checks() const { return exact_checks_; }
 
   // One run with every ballot's share = `share` (minor units). Stops early when
   // `stop_above` >= 0 and the spending passes it (the outcome is then infeasible).
   Run run(const Rational& share, bool record, Money stop_above) {
     Run out;
+    share_exact_ = share;
+    const Real share_r = to_real(share);
+    scale_ = share_r;
     const std::size_t ng = g_.sets.size();
     cls_.assign(ng, 1);
-    vals_.clear();
-    vals_.push_back(Rational(0));
-    vals_.push_back(share);
+    vals_.assign({Real(0), share_r});
+    parent_.assign({-1, -1});
+    made_by_.assign({-1, -1});
+    exact_.assign(2, Rational(0));
+    exact_known_.assign({1, 1});
+    exact_[1] = share;
+    picks_.clear();
     if (sgn(share) <= 0) cls_.assign(ng, 0);
     std::vector<int> active = candidates_;
-    std::vector<Rational> lb(c_.options.size());
+    std::vector<Real> lb(c_.options.size());
     for (int o : active) {
       const auto i = static_cast<std::size_t>(o);
-      lb[i] = u_ == Utility::Cost ? Rational(1, g_.support[i])
-                                  : Rational(c_.options[i].cost, g_.support[i]);
-      lb[i].canonicalize();
+      lb[i] = u_ == Utility::Cost ? Real(1) / static_cast<Real>(g_.support[i])
+                                  : static_cast<Real>(c_.options[i].cost) / static_cast<Real>(g_.support[i]);
     }
     for (int o : preselected_) out.spent += c_.options[static_cast<std::size_t>(o)].cost;
     if (record) out.spent_on.assign(c_.options.size(), std::vector<double>(c_.options.size(), 0.0));
 
     std::vector<char> removed(c_.options.size(), 0);
     while (!active.empty()) {
+      ++round_;
       std::sort(active.begin(), active.end(), [&](int a, int b) {
-        const int cmpv = cmp(lb[static_cast<std::size_t>(a)], lb[static_cast<std::size_t>(b)]);
-        return cmpv != 0 ? cmpv < 0 : tie_.before(a, b);
+        const Real la = lb[static_cast<std::size_t>(a)], lbb = lb[static_cast<std::size_t>(b)];
+        return la < lbb || (!(lbb < la) && tie_.before(a, b));
       });
       int best = -1;
-      Rational best_rho, best_q;
+      Real best_rho = 0, best_q = 0;
       for (int o : active) {
         const auto i = static_cast<std::size_t>(o);
-        if (best >= 0 && lb[i] > best_rho) break;
-        Rational q;
+        if (best >= 0 && lb[i] > best_rho && !close(lb[i], best_rho, 0)) break;
+        Real q;
         if (!price(o, q)) {
           removed[i] = 1;
           continue;
         }
-        Rational rho = u_ == Utility::Cost ? Rational(q / c_.options[i].cost) : q;
+        const Real rho = u_ == Utility::Cost ? q / static_cast<Real>(c_.options[i].cost) : q;
         lb[i] = rho;
-        if (best < 0 || rho < best_rho || (rho == best_rho && tie_.before(o, best))) {
+        bool better;
+        if (best < 0) better = true;
+        else if (!close(rho, best_rho, 0)) better = rho < best_rho;
+        else {
+          const int c = cmp(exact_rho(o), exact_rho(best));
+          better = c < 0 || (c == 0 && tie_.before(o, best));
+        }
+        if (better) {
           best = o;
           best_rho = rho;
           best_q = q;
@@ -129,7 +176,7 @@ class Mes {
                    active.end());
       if (best < 0) break;
       Pick pick = pay(best, best_q, record ? &out.spent_on : nullptr);
-      pick.rho = best_rho;
+      pick.rho_text = real_text(best_rho);
       out.picks.push_back(pick);
       out.spent += c_.options[static_cast<std::size_t>(best)].cost;
       active.erase(std::find(active.begin(), active.end(), best));
@@ -139,28 +186,25 @@ class Mes {
       }
     }
     if (record) {
-      out.left_of_supporters.assign(c_.options.size(), Rational(0));
+      out.left_of_supporters.assign(c_.options.size(), 0.0);
       for (std::size_t gi = 0; gi < ng; ++gi) {
-        const Rational& v = vals_[static_cast<std::size_t>(cls_[gi])];
-        if (sgn(v) == 0) continue;
-        Rational part = v * g_.weight[gi];
+        const double v = static_cast<double>(vals_[static_cast<std::size_t>(cls_[gi])]);
+        if (v <= 0) continue;
+        const double part = v * static_cast<double>(g_.weight[gi]);
         for (int o : g_.sets[gi]) out.left_of_supporters[static_cast<std::size_t>(o)] += part;
       }
     }
     return out;
   }
 
-  // Exhaustive: no candidate outside the outcome fits in what is left.
-  bool exhaustive(const Run& r) const {
-    std::vector<char> in(c_.options.size(), 0);
-    for (const auto& p : r.picks) in[static_cast<std::size_t>(p.option)] = 1;
-    for (int o : candidates_)
-      if (!in[static_cast<std::size_t>(o)] && r.spent + c_.options[static_cast<std::size_t>(o)].cost <= c_.budget)
-        return false;
-    return true;
-  }
-
  private:
+  struct PickState {
+    int option = -1;
+    std::vector<std::pair<int, std::int64_t>> classes;  // supporters per class when it was paid
+    bool q_known = false;
+    Rational q;                                         // exact payment, computed on demand
+  };
+
   // Supporters of `o` per budget class: fills classes_ (distinct, unsorted) and acc_.
   void count_classes(int o) {
     ++stamp_now_;
@@ -182,65 +226,153 @@ class Mes {
   }
 
   // The payment q of every supporter who can afford it; false when the
-  // supporters cannot afford the option at all.
-  bool price(int o, Rational& q) {
+  // supporters cannot afford the option at all. Water-filling: q is the level at
+  // which sum(min(budget_i, q)) = cost (the reference's poor/rich iteration).
+  bool price(int o, Real& q) {
     count_classes(o);
-    const Money cost = c_.options[static_cast<std::size_t>(o)].cost;
-    Rational total(0);
+    const Money cost_m = c_.options[static_cast<std::size_t>(o)].cost;
+    const Real cost = static_cast<Real>(cost_m);
+    Real total = 0;
     std::int64_t weight = 0;
     for (int k : classes_) {
-      total += vals_[static_cast<std::size_t>(k)] * acc_[static_cast<std::size_t>(k)];
-      weight += acc_[static_cast<std::size_t>(k)];
-    }
-    if (total < cost) return false;
-    std::sort(classes_.begin(), classes_.end(), [&](int a, int b) {
-      return vals_[static_cast<std::size_t>(a)] < vals_[static_cast<std::size_t>(b)];
-    });
-    Rational rest(cost);
-    for (int k : classes_) {
       const auto ks = static_cast<std::size_t>(k);
-      q = rest / weight;
-      if (q <= vals_[ks]) return true;
-      rest -= vals_[ks] * acc_[ks];
-      weight -= acc_[ks];
+      total += vals_[ks] * static_cast<Real>(acc_[ks]);
+      weight += acc_[ks];
     }
-    return false;  // unreachable when total >= cost
+    if (close(total, cost, cost)) {
+      // Too close to call: add up the supporters' exact budgets.
+      ++exact_checks_;
+      Rational exact_total(0);
+      for (int k : classes_) exact_total += exact_value(k) * acc_[static_cast<std::size_t>(k)];
+      if (exact_total < cost_m) return false;
+    } else if (total < cost) {
+      return false;
+    }
+    if (weight == 0) return false;
+    Real poor_sum = 0;
+    std::int64_t rich = weight;
+    poor_.assign(classes_.size(), 0);
+    for (;;) {
+      q = (cost - poor_sum) / static_cast<Real>(rich);
+      bool changed = false;
+      for (std::size_t j = 0; j < classes_.size(); ++j) {
+        if (poor_[j]) continue;
+        const auto ks = static_cast<std::size_t>(classes_[j]);
+        if (vals_[ks] < q) {
+          poor_[j] = 1;
+          poor_sum += vals_[ks] * static_cast<Real>(acc_[ks]);
+          rich -= acc_[ks];
+          changed = true;
+        }
+      }
+      if (!changed || rich <= 0) break;
+    }
+    if (rich <= 0) {  // everyone pays all they have (total == cost up to rounding)
+      q = 0;
+      for (int k : classes_) q = std::max(q, vals_[static_cast<std::size_t>(k)]);
+    }
+    return true;
   }
 
-  Pick pay(int o, const Rational& q, std::vector<std::vector<double>>* spent_on) {
+  // Exact water-filling over (class, weight) pairs with exact class values.
+  Rational exact_price(const std::vector<std::pair<int, std::int64_t>>& classes, Money cost) {
+    std::vector<std::pair<Rational, std::int64_t>> v;
+    v.reserve(classes.size());
+    std::int64_t weight = 0;
+    for (const auto& [k, w] : classes) {
+      v.push_back({exact_value(k), w});
+      weight += w;
+    }
+    std::sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    Rational rest(static_cast<long>(cost)), q;
+    for (const auto& [val, w] : v) {
+      q = rest / weight;
+      if (q <= val) return q;
+      rest -= val * w;
+      weight -= w;
+    }
+    return v.empty() ? Rational(0) : v.back().first;
+  }
+
+  // The exact remaining budget of one voter of class k.
+  const Rational& exact_value(int k) {
+    const auto ks = static_cast<std::size_t>(k);
+    if (!exact_known_[ks]) {
+      Rational v = exact_value(parent_[ks]) - exact_q(made_by_[ks]);
+      if (sgn(v) < 0) v = 0;
+      exact_[ks] = v;
+      exact_known_[ks] = 1;
+    }
+    return exact_[ks];
+  }
+
+  const Rational& exact_q(int pick) {
+    auto& p = picks_[static_cast<std::size_t>(pick)];
+    if (!p.q_known) {
+      p.q = exact_price(p.classes, c_.options[static_cast<std::size_t>(p.option)].cost);
+      p.q_known = true;
+    }
+    return p.q;
+  }
+
+  // Exact price per unit of utility of option o now (cached within a round).
+  Rational exact_rho(int o) {
+    ++exact_checks_;
+    auto& cache = rho_cache_[o];
+    if (cache.first == round_) return cache.second;
+    count_classes(o);
+    std::vector<std::pair<int, std::int64_t>> cl;
+    for (int k : classes_) cl.push_back({k, acc_[static_cast<std::size_t>(k)]});
+    const Money cost = c_.options[static_cast<std::size_t>(o)].cost;
+    Rational q = exact_price(cl, cost);
+    cache = {round_, u_ == Utility::Cost ? Rational(q / static_cast<long>(cost)) : q};
+    return cache.second;
+  }
+
+  Pick pay(int o, Real q, std::vector<std::vector<double>>* spent_on) {
     Pick pick;
     pick.option = o;
-    pick.q = q;
+    pick.q = static_cast<double>(q);
+    pick.q_text = real_text(q);
     count_classes(o);
-    // New class for each old class among the supporters.
-    std::vector<int> remap(vals_.size(), -1);
+    PickState state;
+    state.option = o;
+    const int pick_index = static_cast<int>(picks_.size());
+    // New class for each old class among the supporters. A voter whose budget is
+    // clearly below q pays all of it (class 0); any other gets a new class, whose
+    // exact value (max(old - q, 0)) is worked out only if a close call needs it.
+    remap_.assign(vals_.size(), -1);
     for (int k : classes_) {
       const auto ks = static_cast<std::size_t>(k);
-      if (vals_[ks] <= q) {
-        remap[ks] = 0;
-        if (vals_[ks] < q) {
-          pick.partial += acc_[ks];
-          pick.partial_paid += vals_[ks] * acc_[ks];
-        } else {
-          pick.full += acc_[ks];
-        }
+      state.classes.push_back({k, acc_[ks]});
+      const Real v = vals_[ks];
+      const bool near = close(v, q, scale_);
+      if (v < q && !near) {
+        remap_[ks] = 0;
+        pick.partial += acc_[ks];
+        pick.partial_paid += static_cast<double>(v) * static_cast<double>(acc_[ks]);
       } else {
-        remap[ks] = static_cast<int>(vals_.size());
-        vals_.push_back(vals_[ks] - q);
+        remap_[ks] = static_cast<int>(vals_.size());
+        vals_.push_back(near ? std::max<Real>(v - q, 0) : v - q);
+        parent_.push_back(k);
+        made_by_.push_back(pick_index);
+        exact_.emplace_back(0);
+        exact_known_.push_back(0);
         pick.full += acc_[ks];
       }
     }
-    const double qd = q.get_d();
+    picks_.push_back(std::move(state));
+    const double qd = pick.q;
     for (int gi : g_.supporters[static_cast<std::size_t>(o)]) {
       auto& k = cls_[static_cast<std::size_t>(gi)];
       if (k == 0) continue;
       if (spent_on) {
-        const double paid = std::min(vals_[static_cast<std::size_t>(k)].get_d(), qd) *
+        const double paid = std::min(static_cast<double>(vals_[static_cast<std::size_t>(k)]), qd) *
                             static_cast<double>(g_.weight[static_cast<std::size_t>(gi)]);
         for (int p : g_.sets[static_cast<std::size_t>(gi)])
           (*spent_on)[static_cast<std::size_t>(p)][static_cast<std::size_t>(o)] += paid;
       }
-      k = remap[static_cast<std::size_t>(k)];
+      k = remap_[static_cast<std::size_t>(k)];
     }
     return pick;
   }
@@ -250,25 +382,47 @@ class Mes {
   Utility u_;
   const TieOrder& tie_;
   std::vector<int> candidates_, preselected_;
-  std::vector<int> cls_;         // per group: budget class
-  std::vector<Rational> vals_;   // per class: remaining budget of one voter
+  Rational share_exact_;
+  Real scale_ = 0;
+  std::vector<int> cls_;        // per group: budget class
+  std::vector<Real> vals_;      // per class: remaining budget of one voter (fast)
+  std::vector<int> parent_;     // per class: the class it came from (-1 for 0 and 1)
+  std::vector<int> made_by_;    // per class: the pick that made it
+  std::vector<Rational> exact_; // per class: exact value, when known
+  std::vector<char> exact_known_;
+  std::vector<PickState> picks_;
+  std::map<int, std::pair<std::uint64_t, Rational>> rho_cache_;
+  std::uint64_t round_ = 0;
+  long long exact_checks_ = 0;
   std::vector<std::uint64_t> stamp_;
   std::vector<std::int64_t> acc_;
   std::vector<int> classes_;
+  std::vector<char> poor_;
+  std::vector<int> remap_;
   std::uint64_t stamp_now_ = 0;
 };
+
+// Exhaustive: no candidate outside the outcome fits in what is left.
+bool is_exhaustive(const Contest& c, const Mes& mes, const Run& r) {
+  std::vector<char> in(c.options.size(), 0);
+  for (const auto& p : r.picks) in[static_cast<std::size_t>(p.option)] = 1;
+  for (int o : mes.candidates())
+    if (!in[static_cast<std::size_t>(o)] && r.spent + c.options[static_cast<std::size_t>(o)].cost <= c.budget)
+      return false;
+  return true;
+}
 
 std::string who_paid(const Contest& c, const Pick& p) {
   std::string s;
   if (p.partial == 0) {
-    s = count_text(p.full, "supporter", "supporters") + " paid " + detail::money(c, p.q, 2) + " each";
+    s = count_text(p.full, "supporter", "supporters") + " paid " + detail::money(c, Rational(p.q), 2) + " each";
   } else if (p.full == 0) {
     s = count_text(p.partial, "supporter", "supporters") + " paid all they had left (" +
-        detail::money(c, p.partial_paid, 2) + " together)";
+        detail::money(c, Rational(p.partial_paid), 2) + " together)";
   } else {
-    s = count_text(p.full, "supporter", "supporters") + " paid " + detail::money(c, p.q, 2) +
+    s = count_text(p.full, "supporter", "supporters") + " paid " + detail::money(c, Rational(p.q), 2) +
         " each and " + std::to_string(p.partial) + " more paid all they had left (" +
-        detail::money(c, p.partial_paid, 2) + " together)";
+        detail::money(c, Rational(p.partial_paid), 2) + " together)";
   }
   return s;
 }
@@ -294,7 +448,7 @@ void describe_run(Result& r, const Contest& c, const Mes& mes, const Run& run, c
     Round round;
     round.action = "fund";
     round.option = p.option;
-    round.figures = {{"payment", p.q.get_str()}, {"price_per_utility", p.rho.get_str()},
+    round.figures = {{"payment", p.q_text}, {"price_per_utility", p.rho_text},
                      {"full_payers", std::to_string(p.full)}, {"partial_payers", std::to_string(p.partial)},
                      {"cost", std::to_string(c.options[i].cost)}};
     round.text = detail::option_label(c, p.option) + " funded: " + who_paid(c, p) + ".";
@@ -317,11 +471,11 @@ void describe_run(Result& r, const Contest& c, const Mes& mes, const Run& run, c
       out.explanation = "Not funded: it costs nothing, so under cost utilities its supporters gain nothing from it.";
       continue;
     }
-    const Rational& left = run.left_of_supporters[i];
+    const Rational left(run.left_of_supporters[i]);
     const Rational shares = share * g.support[i];
-    out.figures = {{"supporters", std::to_string(g.support[i])}, {"left_of_supporters", left.get_str()},
+    out.figures = {{"supporters", std::to_string(g.support[i])}, {"left_of_supporters", decimal_text(left, 6)},
                    {"cost", std::to_string(cost)}};
-    if (shares < cost && left == shares) {
+    if (shares < cost) {
       out.explanation = "Not funded: the shares of its " + count_text(g.support[i], "supporter", "supporters") +
                         " add up to only " + detail::money(c, shares) + ", less than its cost " +
                         detail::money(c, cost) + ".";
@@ -426,7 +580,7 @@ Result mes_add1(const Contest& c, const Profile& p, const RuleParams& params) {
         break;
       }
       kept = share;
-      if (mes.exhaustive(run)) {
+      if (is_exhaustive(c, mes, run)) {
         exhaustive = true;
         break;
       }
@@ -435,7 +589,7 @@ Result mes_add1(const Contest& c, const Profile& p, const RuleParams& params) {
   const Rational final_share = kept ? *kept : start;
   r.parameters = {{"utility", "cost"}, {"start_share", start.get_str()}, {"step", step.get_str()},
                   {"steps", std::to_string(steps)}, {"final_share", final_share.get_str()},
-                  {"completion", "greedy by supporters"}};
+                  {"completion", "greedy by supporters"}, {"exact_checks", std::to_string(mes.exact_checks())}};
   {
     Round round;
     round.action = "raise";
@@ -460,7 +614,7 @@ Result mes_add1(const Contest& c, const Profile& p, const RuleParams& params) {
   }
   Run run = kept ? mes.run(final_share, true, -1) : Run{};
   if (!kept) {
-    run.left_of_supporters.assign(c.options.size(), Rational(0));
+    run.left_of_supporters.assign(c.options.size(), 0.0);
     run.spent_on.assign(c.options.size(), std::vector<double>(c.options.size(), 0.0));
   }
   describe_run(r, c, mes, run, final_share, g);

@@ -259,6 +259,10 @@ class RecordReader {
   }
 
   int line() const { return line_; }
+  std::size_t lines_left() const {
+    const std::string_view rest = s_.substr(pos_);
+    return static_cast<std::size_t>(std::count(rest.begin(), rest.end(), '\n')) + 1;
+  }
   std::size_t size() const { return count_; }
   const std::string& operator[](std::size_t i) const { return fields_[i]; }
   // The field or "" past the end of a short row.
@@ -529,6 +533,9 @@ class Parser {
       points_col_ = find_column(cols, "points");
       if (vote_col_ == kNoColumn) throw FormatError(header_line_, "the VOTES header has no 'vote' column");
       e_.vote_columns = std::move(cols);
+      const std::size_t rows = rd_.lines_left();  // an upper bound on the ballots
+      e_.profile.ballots.reserve(rows);
+      e_.vote_fields.reserve(rows);
     }
   }
 
@@ -841,17 +848,20 @@ std::string write_pabulib(const PabulibElection& e) {
   const std::string budget = format_decimal(c.budget, dec);
   const std::string nprojects = std::to_string(c.options.size());
   const std::string nvotes = std::to_string(e.profile.ballots.size());
-  bool has_budget = false, has_vote_type = false;
-  for (const auto& [k, v] : e.meta) {
+  // Only the last budget pair is in effect; earlier ones are written as they are.
+  std::size_t budget_at = e.meta.size();
+  bool has_vote_type = false;
+  for (std::size_t i = 0; i < e.meta.size(); ++i) {
+    if (e.meta[i].first == "budget") budget_at = i;
+    if (e.meta[i].first == "vote_type") has_vote_type = true;
+  }
+  const bool has_budget = budget_at < e.meta.size();
+  for (std::size_t i = 0; i < e.meta.size(); ++i) {
+    const auto& [k, v] = e.meta[i];
     std::string_view value = v;
     if (k == "num_projects") value = nprojects;
     else if (k == "num_votes") value = nvotes;
-    else if (k == "budget") {
-      has_budget = true;
-      if (!decimal_matches(trim(v), c.budget, dec)) value = budget;
-    } else if (k == "vote_type") {
-      has_vote_type = true;
-    }
+    else if (i == budget_at && !decimal_matches(trim(v), c.budget, dec)) value = budget;
     row.assign({k, value});
     put_row(out, row);
   }
@@ -866,9 +876,22 @@ std::string write_pabulib(const PabulibElection& e) {
 
   // PROJECTS
   std::vector<std::string> pcols = e.project_columns;
-  if (pcols.empty()) pcols = {"project_id", "cost", "name"};
+  if (pcols.empty()) pcols = {"project_id", "cost"};
   if (find_column(pcols, "cost") == kNoColumn) pcols.insert(pcols.begin(), "cost");
   if (find_column(pcols, "project_id") == kNoColumn) pcols.insert(pcols.begin(), "project_id");
+  {
+    // Columns the model needs but the file did not have.
+    bool any_name = false, any_category = false, any_district = false;
+    for (const Option& o : c.options) {
+      any_name = any_name || !o.name.empty();
+      any_category = any_category || !o.categories.empty();
+      any_district = any_district || !o.district.empty();
+    }
+    if (any_name && find_column(pcols, "name") == kNoColumn) pcols.emplace_back("name");
+    if (any_category && find_column(pcols, "category") == kNoColumn && find_column(pcols, "categories") == kNoColumn)
+      pcols.emplace_back("category");
+    if (any_district && find_column(pcols, "district") == kNoColumn) pcols.emplace_back("district");
+  }
   const bool same_pcols = pcols == e.project_columns;
   const ProjectColumns pc(pcols);
   out += "PROJECTS\n";
@@ -878,10 +901,14 @@ std::string write_pabulib(const PabulibElection& e) {
   for (std::size_t i = 0; i < c.options.size(); ++i) {
     const Option& o = c.options[i];
     const std::vector<std::string>* raw =
-        (same_pcols && i < e.project_fields.size() && e.project_fields[i].size() == pcols.size()) ? &e.project_fields[i]
-                                                                                                  : nullptr;
+        (i < e.project_fields.size() && e.project_fields[i].size() == e.project_columns.size()) ? &e.project_fields[i]
+                                                                                               : nullptr;
     for (std::size_t k = 0; k < pcols.size(); ++k) {
-      const std::string_view r = raw ? std::string_view((*raw)[k]) : std::string_view();
+      std::string_view r;
+      if (raw) {
+        const std::size_t j = same_pcols ? k : find_column(e.project_columns, pcols[k]);
+        if (j != kNoColumn) r = (*raw)[j];
+      }
       std::string_view v = r;
       if (k == pc.id) {
         v = o.id;
@@ -967,10 +994,10 @@ PabulibElection pabulib_from_contest(const Contest& contest, const Profile& prof
   if (r.max_points_per_option) m.emplace_back("max_points", std::to_string(*r.max_points_per_option));
   if (r.max_points_total) m.emplace_back("max_sum_points", std::to_string(*r.max_points_total));
   if (r.min_points_total) m.emplace_back("min_sum_points", std::to_string(*r.min_points_total));
-  for (const auto& [k, v] : extra_meta) {
-    auto it = std::find_if(m.begin(), m.end(), [&](const auto& p) { return p.first == k; });
-    if (it != m.end()) it->second = v;
-    else m.emplace_back(k, v);
+  for (const auto& kv : extra_meta) {
+    auto it = std::find_if(m.begin(), m.end(), [&](const auto& p) { return p.first == kv.first; });
+    if (it != m.end()) it->second = kv.second;
+    else m.push_back(kv);
   }
 
   bool any_category = false, any_district = false;

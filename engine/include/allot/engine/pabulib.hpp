@@ -45,8 +45,13 @@
 //    category(ies) / district come from the contest (a raw field is kept when it
 //    reads back to the same value, e.g. cost "4000.0"); vote (and points for
 //    cumulative ballots) from the profile; every other column from the raw fields.
+//    A name / category / district column is added when some option has one and
+//    the file had no such column.
 //    Throws UsageError for an option id that cannot be written (empty, `None`,
 //    containing a comma, surrounding blanks) or a ballot naming a missing option.
+//    money_decimals is not written: reading back derives it from the amounts, so
+//    a contest whose amounts need fewer decimals than its money_decimals reads
+//    back with fewer (the same amounts on a smaller scale).
 #pragma once
 
 #include <string>
