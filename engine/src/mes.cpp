@@ -124,9 +124,10 @@ class Mes {
     vals_.assign({Real(0), share_r});
     parent_.assign({-1, -1});
     made_by_.assign({-1, -1});
-    exact_.assign(2, Rational(0));
-    exact_known_.assign({1, 1});
-    exact_[1] = share;
+    exact_slot_.assign({-1, -1});
+    pool_used_ = 0;
+    exact_slot_[0] = new_exact(Rational(0));
+    exact_slot_[1] = new_exact(share);
     picks_.clear();
     if (sgn(share) <= 0) cls_.assign(ng, 0);
     std::vector<int> active = candidates_;
@@ -140,17 +141,20 @@ class Mes {
     if (record) out.spent_on.assign(c_.options.size(), std::vector<double>(c_.options.size(), 0.0));
 
     std::vector<char> removed(c_.options.size(), 0);
+    auto by_bound = [&](int a, int b) {
+      const Real la = lb[static_cast<std::size_t>(a)], lbb = lb[static_cast<std::size_t>(b)];
+      return la < lbb || (!(lbb < la) && tie_.before(a, b));
+    };
+    std::sort(active.begin(), active.end(), by_bound);
     while (!active.empty()) {
       ++round_;
-      std::sort(active.begin(), active.end(), [&](int a, int b) {
-        const Real la = lb[static_cast<std::size_t>(a)], lbb = lb[static_cast<std::size_t>(b)];
-        return la < lbb || (!(lbb < la) && tie_.before(a, b));
-      });
       int best = -1;
       Real best_rho = 0, best_q = 0;
+      std::size_t evaluated = 0;
       for (int o : active) {
         const auto i = static_cast<std::size_t>(o);
         if (best >= 0 && lb[i] > best_rho && !close(lb[i], best_rho, 0)) break;
+        ++evaluated;
         Real q;
         if (!price(o, q)) {
           removed[i] = 1;
@@ -171,6 +175,10 @@ class Mes {
           best_q = q;
         }
       }
+      // Only the evaluated prefix has new bounds: re-sort it and merge with the rest.
+      std::sort(active.begin(), active.begin() + static_cast<std::ptrdiff_t>(evaluated), by_bound);
+      std::inplace_merge(active.begin(), active.begin() + static_cast<std::ptrdiff_t>(evaluated), active.end(),
+                         by_bound);
       active.erase(std::remove_if(active.begin(), active.end(),
                                   [&](int o) { return removed[static_cast<std::size_t>(o)] != 0; }),
                    active.end());
@@ -297,13 +305,19 @@ class Mes {
   // The exact remaining budget of one voter of class k.
   const Rational& exact_value(int k) {
     const auto ks = static_cast<std::size_t>(k);
-    if (!exact_known_[ks]) {
+    if (exact_slot_[ks] < 0) {
       Rational v = exact_value(parent_[ks]) - exact_q(made_by_[ks]);
       if (sgn(v) < 0) v = 0;
-      exact_[ks] = v;
-      exact_known_[ks] = 1;
+      exact_slot_[ks] = new_exact(v);
     }
-    return exact_[ks];
+    return pool_[static_cast<std::size_t>(exact_slot_[ks])];
+  }
+
+  // Exact values live in a pool reused from run to run (no allocation per class).
+  int new_exact(const Rational& v) {
+    if (pool_used_ == pool_.size()) pool_.emplace_back();
+    pool_[pool_used_] = v;
+    return static_cast<int>(pool_used_++);
   }
 
   const Rational& exact_q(int pick) {
@@ -356,8 +370,7 @@ class Mes {
         vals_.push_back(near ? std::max<Real>(v - q, 0) : v - q);
         parent_.push_back(k);
         made_by_.push_back(pick_index);
-        exact_.emplace_back(0);
-        exact_known_.push_back(0);
+        exact_slot_.push_back(-1);
         pick.full += acc_[ks];
       }
     }
@@ -388,8 +401,9 @@ class Mes {
   std::vector<Real> vals_;      // per class: remaining budget of one voter (fast)
   std::vector<int> parent_;     // per class: the class it came from (-1 for 0 and 1)
   std::vector<int> made_by_;    // per class: the pick that made it
-  std::vector<Rational> exact_; // per class: exact value, when known
-  std::vector<char> exact_known_;
+  std::vector<int> exact_slot_;  // per class: index in pool_ of its exact value, or -1
+  std::vector<Rational> pool_;
+  std::size_t pool_used_ = 0;
   std::vector<PickState> picks_;
   std::map<int, std::pair<std::uint64_t, Rational>> rho_cache_;
   std::uint64_t round_ = 0;

@@ -606,6 +606,8 @@ class Parser {
     Option o;
     const std::string& id = fields[pcols_.id];
     if (is_missing(id)) throw FormatError(line, "project_id is empty");
+    if (id.find(',') != std::string::npos)
+      throw FormatError(line, "project id " + quoted(id) + " contains a comma, which no vote list can name");
     const std::string& cost = fields[pcols_.cost];
     if (is_missing(cost)) throw FormatError(line, "cost is missing for project " + quoted(id));
     costs_.push_back(amount(cost, "cost", line));

@@ -29,6 +29,7 @@
 //    (meta_value returns it), as in pabutools' dict.
 //  - Numbers: [+-]digits[(.|,)digits][e[+-]digits]; budget and costs must be >= 0
 //    with at most 6 significant decimals and fit in int64 minor units.
+//  - A project id containing a comma is a FormatError (no vote list could name it).
 //  - Rows longer than their header: the extra fields are ignored; shorter rows
 //    read the missing fields as empty.
 //  - Ballot rules: min_sum_cost / max_sum_cost with more decimals than
