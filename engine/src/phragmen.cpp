@@ -45,14 +45,37 @@ Result phragmen(const Contest& c, const Profile& p, const RuleParams& params) {
   Money spent = 0;
   int stop_option = -1;
   int round_no = 0;
+  // Loads only grow, so an option's last computed new load is a lower bound on
+  // its next one: options are kept sorted by that bound (unsupported last) and a
+  // round stops looking once the bound exceeds the best load found.
+  std::vector<Rational> lb(c.options.size());
+  for (int o : active) {
+    const auto i = static_cast<std::size_t>(o);
+    if (g.support[i] > 0) lb[i] = Rational(c.options[i].cost, g.support[i]);
+    lb[i].canonicalize();
+  }
+  auto by_bound = [&](int a, int b) {
+    const auto ia = static_cast<std::size_t>(a), ib = static_cast<std::size_t>(b);
+    const bool fa = g.support[ia] > 0, fb = g.support[ib] > 0;
+    if (fa != fb) return fa;
+    if (fa) {
+      const int cv = cmp(lb[ia], lb[ib]);
+      if (cv != 0) return cv < 0;
+    }
+    return tie.before(a, b);
+  };
+  std::sort(active.begin(), active.end(), by_bound);
+  std::vector<Rational> loads(c.options.size());
   while (!active.empty()) {
     bool have_min = false, min_inf = false;
     Rational min_load;
     std::vector<int> tied;
-    std::vector<Rational> loads(c.options.size());
+    std::size_t evaluated = 0;
     for (int o : active) {
       const auto i = static_cast<std::size_t>(o);
       bool inf = g.support[i] == 0;
+      if (have_min && !min_inf && (inf || lb[i] > min_load)) break;
+      ++evaluated;
       if (!inf) {
         ++now;
         if (stamp.size() < levels.size()) {
@@ -73,6 +96,7 @@ Result phragmen(const Contest& c, const Profile& p, const RuleParams& params) {
         Rational sum(c.options[i].cost);
         for (int l : seen) sum += levels[static_cast<std::size_t>(l)] * acc[static_cast<std::size_t>(l)];
         loads[i] = sum / g.support[i];
+        lb[i] = loads[i];
       }
       int order;  // -1: better than the current minimum, 0: tied, 1: worse
       if (!have_min) order = -1;
@@ -89,6 +113,9 @@ Result phragmen(const Contest& c, const Profile& p, const RuleParams& params) {
         tied.push_back(o);
       }
     }
+    std::sort(active.begin(), active.begin() + static_cast<std::ptrdiff_t>(evaluated), by_bound);
+    std::inplace_merge(active.begin(), active.begin() + static_cast<std::ptrdiff_t>(evaluated), active.end(),
+                       by_bound);
     // Stop if any tied option does not fit.
     int misfit = -1;
     for (int o : tied)

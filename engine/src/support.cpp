@@ -1,7 +1,7 @@
 #include "support.hpp"
 
 #include <algorithm>
-#include <map>
+#include <unordered_map>
 
 #include "allot/engine/tiebreak.hpp"
 
@@ -50,9 +50,19 @@ const char* score_unit(const Contest& c) {
   return c.format == BallotFormat::Approval ? "votes" : "points";
 }
 
+namespace {
+struct SetHash {
+  std::size_t operator()(const std::vector<int>& v) const {
+    std::size_t h = 1469598103934665603ull;
+    for (int x : v) h = (h ^ static_cast<std::size_t>(x)) * 1099511628211ull;
+    return h;
+  }
+};
+}  // namespace
+
 Groups group_ballots(const Contest& c, const Profile& p) {
   Groups g;
-  std::map<std::vector<int>, std::size_t> index;
+  std::unordered_map<std::vector<int>, std::size_t, SetHash> index;
   std::vector<int> key;
   for (const auto& b : p.ballots) {
     ++g.total;
