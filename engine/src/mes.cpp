@@ -43,6 +43,7 @@
 #include <numeric>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <map>
 #include <optional>
 
@@ -106,6 +107,13 @@ class Mes {
       if (cost > 0) candidates_.push_back(static_cast<int>(o));
       else if (u == Utility::Cardinality) preselected_.push_back(static_cast<int>(o));
     }
+    // Supporter lists, flat, so that each run can copy them and drop voters who
+    // have spent everything as it meets them.
+    for (const auto& list : g.supporters) {
+      offset_.push_back(flat_.size());
+      base_len_.push_back(list.size());
+      flat_.insert(flat_.end(), list.begin(), list.end());
+    }
   }
 
   const std::vector<int>& candidates() const { return candidates_; }
@@ -114,14 +122,19 @@ class Mes {
 
   // One run with every ballot's share = `share` (minor units). Stops early when
   // `stop_above` >= 0 and the spending passes it (the outcome is then infeasible).
-  Run run(const Rational& share, bool record, Money stop_above) {
+  // With `certify`, the run also works out how far the share could grow with every
+  // decision of the run staying the same (horizon()).
+  Run run(const Rational& share, bool record, Money stop_above, bool certify = false) {
     Run out;
     share_exact_ = share;
     const Real share_r = to_real(share);
     scale_ = share_r;
+    certify_ = certify;
+    horizon_ = std::numeric_limits<Real>::infinity();
     const std::size_t ng = g_.sets.size();
     cls_.assign(ng, 1);
     vals_.assign({Real(0), share_r});
+    slope_.assign({Real(0), Real(1)});
     parent_.assign({-1, -1});
     made_by_.assign({-1, -1});
     exact_slot_.assign({-1, -1});
@@ -129,9 +142,12 @@ class Mes {
     exact_slot_[0] = new_exact(Rational(0));
     exact_slot_[1] = new_exact(share);
     picks_.clear();
+    live_ = flat_;
+    len_ = base_len_;
     if (sgn(share) <= 0) cls_.assign(ng, 0);
     std::vector<int> active = candidates_;
-    std::vector<Real> lb(c_.options.size());
+    std::vector<Real> lb(c_.options.size()), lb_slope(c_.options.size(), Real(0));
+    std::vector<std::pair<int, std::pair<Real, Real>>> affordable;  // evaluated this round: rho, slope
     for (int o : active) {
       const auto i = static_cast<std::size_t>(o);
       lb[i] = u_ == Utility::Cost ? Real(1) / static_cast<Real>(g_.support[i])
@@ -149,19 +165,25 @@ class Mes {
     while (!active.empty()) {
       ++round_;
       int best = -1;
-      Real best_rho = 0, best_q = 0;
+      Real best_rho = 0, best_q = 0, best_rho_slope = 0, best_q_slope = 0;
       std::size_t evaluated = 0;
+      affordable.clear();
       for (int o : active) {
         const auto i = static_cast<std::size_t>(o);
         if (best >= 0 && lb[i] > best_rho && !close(lb[i], best_rho, 0)) break;
         ++evaluated;
-        Real q;
-        if (!price(o, q)) {
+        Real q, q_slope = 0;
+        if (!price(o, q, q_slope)) {
           removed[i] = 1;
           continue;
         }
-        const Real rho = u_ == Utility::Cost ? q / static_cast<Real>(c_.options[i].cost) : q;
+        candidate_.clear();
+        for (int k : classes_) candidate_.push_back({k, acc_[static_cast<std::size_t>(k)]});
+        const Real per = u_ == Utility::Cost ? static_cast<Real>(c_.options[i].cost) : Real(1);
+        const Real rho = q / per, rho_slope = q_slope / per;
         lb[i] = rho;
+        lb_slope[i] = rho_slope;
+        if (certify_) affordable.push_back({o, {rho, rho_slope}});
         bool better;
         if (best < 0) better = true;
         else if (!close(rho, best_rho, 0)) better = rho < best_rho;
@@ -170,9 +192,22 @@ class Mes {
           better = c < 0 || (c == 0 && tie_.before(o, best));
         }
         if (better) {
+          std::swap(candidate_, best_classes_);
           best = o;
           best_rho = rho;
           best_q = q;
+          best_rho_slope = rho_slope;
+          best_q_slope = q_slope;
+        }
+      }
+      if (certify_ && best >= 0) {
+        // The winner must stay ahead of every other affordable option, evaluated
+        // (its price) or not (its lower bound).
+        for (const auto& [o, r] : affordable)
+          if (o != best) constrain(r.first, r.second, best_rho, best_rho_slope, 0);
+        for (std::size_t j = evaluated; j < active.size(); ++j) {
+          const auto i = static_cast<std::size_t>(active[j]);
+          constrain(lb[i], lb_slope[i], best_rho, best_rho_slope, 0);
         }
       }
       // Only the evaluated prefix has new bounds: re-sort it and merge with the rest.
@@ -183,7 +218,7 @@ class Mes {
                                   [&](int o) { return removed[static_cast<std::size_t>(o)] != 0; }),
                    active.end());
       if (best < 0) break;
-      Pick pick = pay(best, best_q, record ? &out.spent_on : nullptr);
+      Pick pick = pay(best, best_q, best_q_slope, record ? &out.spent_on : nullptr);
       pick.rho_text = real_text(best_rho);
       out.picks.push_back(pick);
       out.spent += c_.options[static_cast<std::size_t>(best)].cost;
@@ -221,9 +256,17 @@ class Mes {
       acc_.resize(vals_.size(), 0);
     }
     classes_.clear();
-    for (int gi : g_.supporters[static_cast<std::size_t>(o)]) {
+    const auto oi = static_cast<std::size_t>(o);
+    int* list = live_.data() + offset_[oi];
+    std::size_t& len = len_[oi];
+    for (std::size_t j = 0; j < len;) {
+      const int gi = list[j];
       const auto k = static_cast<std::size_t>(cls_[static_cast<std::size_t>(gi)]);
-      if (k == 0) continue;
+      if (k == 0) {  // spent everything: never counts again in this run
+        list[j] = list[--len];
+        continue;
+      }
+      ++j;
       if (stamp_[k] != stamp_now_) {
         stamp_[k] = stamp_now_;
         acc_[k] = 0;
@@ -236,17 +279,19 @@ class Mes {
   // The payment q of every supporter who can afford it; false when the
   // supporters cannot afford the option at all. Water-filling: q is the level at
   // which sum(min(budget_i, q)) = cost (the reference's poor/rich iteration).
-  bool price(int o, Real& q) {
+  bool price(int o, Real& q, Real& q_slope) {
     count_classes(o);
     const Money cost_m = c_.options[static_cast<std::size_t>(o)].cost;
     const Real cost = static_cast<Real>(cost_m);
-    Real total = 0;
+    Real total = 0, total_slope = 0;
     std::int64_t weight = 0;
     for (int k : classes_) {
       const auto ks = static_cast<std::size_t>(k);
       total += vals_[ks] * static_cast<Real>(acc_[ks]);
+      total_slope += slope_[ks] * static_cast<Real>(acc_[ks]);
       weight += acc_[ks];
     }
+    if (certify_) constrain(total, total_slope, cost, 0, cost);
     if (close(total, cost, cost)) {
       // Too close to call: add up the supporters' exact budgets.
       ++exact_checks_;
@@ -278,9 +323,44 @@ class Mes {
     if (rich <= 0) {  // everyone pays all they have (total == cost up to rounding)
       q = 0;
       for (int k : classes_) q = std::max(q, vals_[static_cast<std::size_t>(k)]);
+      horizon_ = 0;
+      return true;
+    }
+    if (certify_) {
+      // q = (cost - what the poor have) / rich, affine in the share while the
+      // split between poor and rich classes stays the same.
+      Real poor_slope = 0;
+      for (std::size_t j = 0; j < classes_.size(); ++j)
+        if (poor_[j]) poor_slope += slope_[static_cast<std::size_t>(classes_[j])] * static_cast<Real>(acc_[static_cast<std::size_t>(classes_[j])]);
+      q_slope = -poor_slope / static_cast<Real>(rich);
+      for (int k : classes_) {
+        const auto ks = static_cast<std::size_t>(k);
+        constrain(vals_[ks], slope_[ks], q, q_slope, scale_);
+      }
     }
     return true;
   }
+
+  // Records that a(t) - b(t), affine in the share t, must keep its sign: the run
+  // stays valid for shares up to where it would cross zero.
+  void constrain(Real a, Real a_slope, Real b, Real b_slope, Real scale) {
+    if (close(a, b, scale)) {
+      horizon_ = 0;
+      return;
+    }
+    const Real d = a - b, ds = a_slope - b_slope;
+    Real h;
+    if (d > 0 && ds < 0) h = d / -ds;
+    else if (d < 0 && ds > 0) h = -d / ds;
+    else return;
+    horizon_ = std::min(horizon_, h);
+  }
+
+ public:
+  // After a certified run: how much the share can grow with the same outcome.
+  Real horizon() const { return horizon_; }
+
+ private:
 
   // Exact water-filling over (class, weight) pairs with exact class values.
   Rational exact_price(const std::vector<std::pair<int, std::int64_t>>& classes, Money cost) {
@@ -343,12 +423,11 @@ class Mes {
     return cache.second;
   }
 
-  Pick pay(int o, Real q, std::vector<std::vector<double>>* spent_on) {
+  Pick pay(int o, Real q, Real q_slope, std::vector<std::vector<double>>* spent_on) {
     Pick pick;
     pick.option = o;
     pick.q = static_cast<double>(q);
     pick.q_text = real_text(q);
-    count_classes(o);
     PickState state;
     state.option = o;
     const int pick_index = static_cast<int>(picks_.size());
@@ -356,27 +435,31 @@ class Mes {
     // clearly below q pays all of it (class 0); any other gets a new class, whose
     // exact value (max(old - q, 0)) is worked out only if a close call needs it.
     remap_.assign(vals_.size(), -1);
-    for (int k : classes_) {
+    for (const auto& [k, count] : best_classes_) {
       const auto ks = static_cast<std::size_t>(k);
-      state.classes.push_back({k, acc_[ks]});
+      state.classes.push_back({k, count});
       const Real v = vals_[ks];
       const bool near = close(v, q, scale_);
       if (v < q && !near) {
         remap_[ks] = 0;
-        pick.partial += acc_[ks];
-        pick.partial_paid += static_cast<double>(v) * static_cast<double>(acc_[ks]);
+        pick.partial += count;
+        pick.partial_paid += static_cast<double>(v) * static_cast<double>(count);
       } else {
         remap_[ks] = static_cast<int>(vals_.size());
         vals_.push_back(near ? std::max<Real>(v - q, 0) : v - q);
+        slope_.push_back(slope_[ks] - q_slope);
+        if (near) horizon_ = 0;
         parent_.push_back(k);
         made_by_.push_back(pick_index);
         exact_slot_.push_back(-1);
-        pick.full += acc_[ks];
+        pick.full += count;
       }
     }
     picks_.push_back(std::move(state));
     const double qd = pick.q;
-    for (int gi : g_.supporters[static_cast<std::size_t>(o)]) {
+    const int* list = live_.data() + offset_[static_cast<std::size_t>(o)];
+    for (std::size_t j = 0; j < len_[static_cast<std::size_t>(o)]; ++j) {
+      const int gi = list[j];
       auto& k = cls_[static_cast<std::size_t>(gi)];
       if (k == 0) continue;
       if (spent_on) {
@@ -399,6 +482,9 @@ class Mes {
   Real scale_ = 0;
   std::vector<int> cls_;        // per group: budget class
   std::vector<Real> vals_;      // per class: remaining budget of one voter (fast)
+  std::vector<Real> slope_;     // per class: how that budget grows with the share
+  bool certify_ = false;
+  Real horizon_ = 0;
   std::vector<int> parent_;     // per class: the class it came from (-1 for 0 and 1)
   std::vector<int> made_by_;    // per class: the pick that made it
   std::vector<int> exact_slot_;  // per class: index in pool_ of its exact value, or -1
@@ -414,6 +500,9 @@ class Mes {
   std::vector<char> poor_;
   std::vector<int> remap_;
   std::uint64_t stamp_now_ = 0;
+  std::vector<int> flat_, live_;                // supporter groups of every option, back to back
+  std::vector<std::size_t> offset_, base_len_, len_;
+  std::vector<std::pair<int, std::int64_t>> candidate_, best_classes_;  // (class, supporters)
 };
 
 // Exhaustive: no candidate outside the outcome fits in what is left.
@@ -585,10 +674,23 @@ Result mes_add1(const Contest& c, const Profile& p, const RuleParams& params) {
   std::optional<Rational> kept;  // share of the kept outcome; none: nothing fit
   Money overspend = -1;
   bool exhaustive = false;
+  // Step skipping: each run also certifies how far the share can grow with every
+  // decision unchanged; the steps inside that range have the same outcome (so
+  // neither exhaustive nor over budget) and are not run. A 1% margin covers the
+  // rounding of the certified range.
+  const bool skipping = [&] {
+    auto it = params.options.find("step_skipping");
+    if (it == params.options.end() || it->second == "on") return true;
+    if (it->second == "off") return false;
+    throw UsageError("step_skipping must be on or off, got '" + it->second + "'");
+  }();
+  std::int64_t runs = 0;
   if (g.total > 0) {
-    for (;; ++steps) {
-      Rational share = start + step * steps;
-      Run run = mes.run(share, false, c.budget);
+    const Real start_r = to_real(start), step_r = to_real(step);
+    for (;;) {
+      const Rational share = start + step * steps;
+      ++runs;
+      Run run = mes.run(share, false, c.budget, skipping);
       if (run.overspent || run.spent > c.budget) {
         overspend = run.spent;
         break;
@@ -598,12 +700,23 @@ Result mes_add1(const Contest& c, const Profile& p, const RuleParams& params) {
         exhaustive = true;
         break;
       }
+      std::int64_t next = steps + 1;
+      const Real h = mes.horizon();
+      if (skipping && h > 0 && std::isfinite(h)) {
+        const Real last_same = std::floor((to_real(share) + 0.99L * h - start_r) / step_r);
+        if (last_same > static_cast<Real>(steps) && last_same < 9e15L) {
+          next = static_cast<std::int64_t>(last_same) + 1;
+          kept = start + step * (next - 1);
+        }
+      }
+      steps = next;
     }
   }
   const Rational final_share = kept ? *kept : start;
   r.parameters = {{"utility", "cost"}, {"start_share", start.get_str()}, {"step", step.get_str()},
                   {"steps", std::to_string(steps)}, {"final_share", final_share.get_str()},
-                  {"completion", "greedy by supporters"}, {"exact_checks", std::to_string(mes.exact_checks())}};
+                  {"completion", "greedy by supporters"}, {"runs", std::to_string(runs)},
+                  {"exact_checks", std::to_string(mes.exact_checks())}};
   {
     Round round;
     round.action = "raise";
