@@ -78,6 +78,7 @@ struct Run {
 };
 
 using Real = long double;
+__extension__ using Wide = __int128;  // exact products of two int64
 
 Real to_real(const Rational& r) {
   if (r.get_num().fits_slong_p() && r.get_den().fits_slong_p())
@@ -166,8 +167,11 @@ class Mes {
       ++round_;
       int best = -1;
       Real best_rho = 0, best_q = 0, best_rho_slope = 0, best_q_slope = 0;
+      bool best_simple = false;
+      std::int64_t best_support = 0;
       std::size_t evaluated = 0;
       affordable.clear();
+      simple_.clear();
       for (int o : active) {
         const auto i = static_cast<std::size_t>(o);
         if (best >= 0 && lb[i] > best_rho && !close(lb[i], best_rho, 0)) break;
@@ -183,16 +187,28 @@ class Mes {
         const Real rho = q / per, rho_slope = q_slope / per;
         lb[i] = rho;
         lb_slope[i] = rho_slope;
-        if (certify_) affordable.push_back({o, {rho, rho_slope}});
+        const bool simple = all_rich_;
+        const std::int64_t support_now = weight_;
+        if (certify_) affordable.push_back({o, {rho, simple ? Real(0) : rho_slope}});
+        if (certify_ && simple) simple_.push_back(o);
         bool better;
         if (best < 0) better = true;
-        else if (!close(rho, best_rho, 0)) better = rho < best_rho;
+        else if (simple && best_simple) {
+          // Both prices are exact ratios of integers: cost/support (cardinality)
+          // or 1/support (cost utilities). Compare them exactly.
+          const Money co = u_ == Utility::Cost ? 1 : c_.options[i].cost;
+          const Money cb = u_ == Utility::Cost ? 1 : c_.options[static_cast<std::size_t>(best)].cost;
+          const Wide lhs = static_cast<Wide>(co) * best_support, rhs = static_cast<Wide>(cb) * support_now;
+          better = lhs < rhs || (lhs == rhs && tie_.before(o, best));
+        } else if (!close(rho, best_rho, 0)) better = rho < best_rho;
         else {
           const int c = cmp(exact_rho(o), exact_rho(best));
           better = c < 0 || (c == 0 && tie_.before(o, best));
         }
         if (better) {
           std::swap(candidate_, best_classes_);
+          best_simple = simple;
+          best_support = support_now;
           best = o;
           best_rho = rho;
           best_q = q;
@@ -203,8 +219,11 @@ class Mes {
       if (certify_ && best >= 0) {
         // The winner must stay ahead of every other affordable option, evaluated
         // (its price) or not (its lower bound).
+        // Two prices that are exact integer ratios compare the same way for every
+        // share while nobody is poor (which price() constrains).
+        auto is_simple = [&](int o) { return std::find(simple_.begin(), simple_.end(), o) != simple_.end(); };
         for (const auto& [o, r] : affordable)
-          if (o != best) constrain(r.first, r.second, best_rho, best_rho_slope, 0);
+          if (o != best && !(best_simple && is_simple(o))) constrain(r.first, r.second, best_rho, best_rho_slope, 0);
         for (std::size_t j = evaluated; j < active.size(); ++j) {
           const auto i = static_cast<std::size_t>(active[j]);
           constrain(lb[i], lb_slope[i], best_rho, best_rho_slope, 0);
@@ -320,6 +339,11 @@ class Mes {
       }
       if (!changed || rich <= 0) break;
     }
+    // Nobody poor, for certain: then q = cost / supporters exactly, whatever the share.
+    all_rich_ = rich == weight;
+    for (std::size_t j = 0; all_rich_ && j < classes_.size(); ++j)
+      if (close(vals_[static_cast<std::size_t>(classes_[j])], q, scale_)) all_rich_ = false;
+    weight_ = weight;
     if (rich <= 0) {  // everyone pays all they have (total == cost up to rounding)
       q = 0;
       for (int k : classes_) q = std::max(q, vals_[static_cast<std::size_t>(k)]);
@@ -484,6 +508,9 @@ class Mes {
   std::vector<Real> vals_;      // per class: remaining budget of one voter (fast)
   std::vector<Real> slope_;     // per class: how that budget grows with the share
   bool certify_ = false;
+  bool all_rich_ = false;       // set by price(): no supporter is poor, for certain
+  std::vector<int> simple_;     // options of this round whose price is an integer ratio
+  std::int64_t weight_ = 0;     // set by price(): supporters with money left
   Real horizon_ = 0;
   std::vector<int> parent_;     // per class: the class it came from (-1 for 0 and 1)
   std::vector<int> made_by_;    // per class: the pick that made it

@@ -205,3 +205,40 @@ TEST(MesTest, MatchesNaiveDefinitionOnRandomElections) {
     }
   }
 }
+
+// Step skipping is only an optimisation: with and without it, mes-add1 must keep
+// the same share and the same outcome, on elections full of ties and near ties.
+TEST(MesTest, StepSkippingNeverChangesTheOutcome) {
+  std::mt19937 rng(4242);
+  int skipped_somewhere = 0;
+  for (int trial = 0; trial < 300; ++trial) {
+    const int m = 2 + static_cast<int>(rng() % 8);
+    std::vector<std::pair<std::string, Money>> opts;
+    for (int i = 0; i < m; ++i)
+      opts.push_back({"p" + std::to_string(i), static_cast<Money>(1 + rng() % 400)});
+    Contest c = budget_contest(static_cast<Money>(100 + rng() % 900), opts);
+    Profile p;
+    const int n = 1 + static_cast<int>(rng() % 40);
+    for (int v = 0; v < n; ++v) {
+      Ballot b;
+      for (int i = 0; i < m; ++i)
+        if (rng() % 3 == 0) b.options.push_back(i);
+      p.ballots.push_back(b);
+    }
+    RuleParams off;
+    off.options["step_skipping"] = "off";
+    Result a = mes_add1(c, p, {});
+    Result b = mes_add1(c, p, off);
+    ASSERT_EQ(a.winners, b.winners) << "trial " << trial;
+    auto param = [](const Result& r, const std::string& k) {
+      for (const auto& [name, v] : r.parameters)
+        if (name == k) return v;
+      return std::string();
+    };
+    EXPECT_EQ(param(a, "final_share"), param(b, "final_share")) << "trial " << trial;
+    EXPECT_EQ(param(a, "steps"), param(b, "steps")) << "trial " << trial;
+    EXPECT_LE(std::stoll(param(a, "runs")), std::stoll(param(b, "runs")));
+    if (std::stoll(param(a, "runs")) < std::stoll(param(b, "runs"))) ++skipped_somewhere;
+  }
+  EXPECT_GT(skipped_somewhere, 30) << "the test should exercise skipping";
+}
