@@ -623,9 +623,12 @@ void describe_run(Result& r, const Contest& c, const Mes& mes, const Run& run, c
       if (k > 0) on += (k + 1 == std::min<std::size_t>(went.size(), 3)) ? " and " : ", ";
       on += detail::option_label(c, went[k].second);
     }
-    out.explanation = "Not funded: its " + count_text(g.support[i], "supporter", "supporters") + " had only " +
-                      detail::money(c, left) + " left of their shares, less than its cost " +
-                      detail::money(c, cost) + (on.empty() ? "." : "; they had spent most of it on " + on + ".");
+    const std::string who = "Not funded: its " + count_text(g.support[i], "supporter", "supporters");
+    if (run.left_of_supporters[i] < 0.005)
+      out.explanation = who + " had spent all of their shares" + (on.empty() ? "." : ", most of it on " + on + ".");
+    else
+      out.explanation = who + " had only " + detail::money(c, left, 2) + " left of their shares, less than its cost " +
+                        detail::money(c, cost) + (on.empty() ? "." : "; they had spent most of it on " + on + ".");
   }
 }
 
