@@ -45,6 +45,8 @@
 #include <cstdio>
 #include <limits>
 #include <map>
+#include <memory>
+#include <thread>
 #include <optional>
 
 #include "allot/engine/errors.hpp"
@@ -714,13 +716,48 @@ Result mes_add1(const Contest& c, const Profile& p, const RuleParams& params) {
     if (it->second == "off") return false;
     throw UsageError("step_skipping must be on or off, got '" + it->second + "'");
   }();
+  // On large elections the next step is run speculatively on a second thread
+  // while this one runs the current step: when the current step does not end the
+  // search and cannot skip, its result is ready. Each run is deterministic, so
+  // the outcome does not depend on the threads.
   std::int64_t runs = 0;
+  std::size_t work = 0;
+  for (const auto& list : g.supporters) work += list.size();
+  bool parallel = work >= 5000;
+  if (auto it = params.options.find("threads"); it != params.options.end()) {
+    if (it->second != "1" && it->second != "2") throw UsageError("threads must be 1 or 2, got '" + it->second + "'");
+    parallel = it->second == "2";
+  }
+  std::unique_ptr<Mes> ahead;
+  if (parallel) ahead = std::make_unique<Mes>(c, g, Utility::Cost, tie);
   if (g.total > 0) {
     const Real start_r = to_real(start), step_r = to_real(step);
+    std::optional<std::pair<Run, Real>> prepared;  // the run of `steps`, done ahead
     for (;;) {
       const Rational share = start + step * steps;
-      ++runs;
-      Run run = mes.run(share, false, c.budget, skipping);
+      Run run;
+      Real h;
+      if (prepared) {
+        run = std::move(prepared->first);
+        h = prepared->second;
+        prepared.reset();
+      } else if (parallel) {
+        Run next_run;
+        Real next_h = 0;
+        std::thread helper([&] {
+          next_run = ahead->run(share + step, false, c.budget, skipping);
+          next_h = ahead->horizon();
+        });
+        run = mes.run(share, false, c.budget, skipping);
+        h = mes.horizon();
+        helper.join();
+        runs += 2;
+        prepared.emplace(std::move(next_run), next_h);
+      } else {
+        run = mes.run(share, false, c.budget, skipping);
+        h = mes.horizon();
+        ++runs;
+      }
       if (run.overspent || run.spent > c.budget) {
         overspend = run.spent;
         break;
@@ -731,7 +768,6 @@ Result mes_add1(const Contest& c, const Profile& p, const RuleParams& params) {
         break;
       }
       std::int64_t next = steps + 1;
-      const Real h = mes.horizon();
       if (skipping && h > 0 && std::isfinite(h)) {
         const Real last_same = std::floor((to_real(share) + 0.99L * h - start_r) / step_r);
         if (last_same > static_cast<Real>(steps) && last_same < 9e15L) {
@@ -739,6 +775,7 @@ Result mes_add1(const Contest& c, const Profile& p, const RuleParams& params) {
           kept = start + step * (next - 1);
         }
       }
+      if (next != steps + 1) prepared.reset();
       steps = next;
     }
   }
@@ -746,7 +783,7 @@ Result mes_add1(const Contest& c, const Profile& p, const RuleParams& params) {
   r.parameters = {{"utility", "cost"}, {"start_share", start.get_str()}, {"step", step.get_str()},
                   {"steps", std::to_string(steps)}, {"final_share", final_share.get_str()},
                   {"completion", "greedy by supporters"}, {"runs", std::to_string(runs)},
-                  {"exact_checks", std::to_string(mes.exact_checks())}};
+                  {"exact_checks", std::to_string(mes.exact_checks() + (ahead ? ahead->exact_checks() : 0))}};
   {
     Round round;
     round.action = "raise";

@@ -227,9 +227,12 @@ TEST(MesTest, StepSkippingNeverChangesTheOutcome) {
     }
     RuleParams off;
     off.options["step_skipping"] = "off";
+    RuleParams two_threads;
+    two_threads.options["threads"] = "2";
     Result a = mes_add1(c, p, {});
     Result b = mes_add1(c, p, off);
     ASSERT_EQ(a.winners, b.winners) << "trial " << trial;
+    ASSERT_EQ(mes_add1(c, p, two_threads).winners, a.winners) << "trial " << trial << " with a second thread";
     auto param = [](const Result& r, const std::string& k) {
       for (const auto& [name, v] : r.parameters)
         if (name == k) return v;
