@@ -20,10 +20,17 @@ using Figures = std::vector<std::pair<std::string, std::string>>;
 
 struct Round {
   int number = 0;          // 1-based, in the order things happened
-  std::string action;      // fund | skip | stop | raise | complete | ...
+  std::string action;      // fund | skip | stop | raise | complete | count | ...
   int option = -1;         // the option the round is about, or -1
   std::string text;        // a sentence a person understands
-  Figures figures;         // exact values behind the sentence
+  Figures figures;         // exact values behind the sentence (threshold, exhausted, ...)
+  // Ranked and committee rules: a counting round.
+  std::vector<std::pair<int, std::string>> tally;  // candidate -> votes (exact decimal text)
+  std::vector<int> elected;                        // decided in this round
+  std::vector<int> eliminated;
+  // Votes that move in the next round: from candidate -> {recipient id or
+  // "exhausted" -> amount}.
+  std::vector<std::pair<int, Figures>> transfers;
 };
 
 struct OptionOutcome {
