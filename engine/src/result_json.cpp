@@ -48,6 +48,23 @@ nlohmann::json result_to_json(const Contest& c, const Result& r) {
     json jr = {{"number", round.number}, {"action", round.action}, {"text", round.text},
                {"figures", figures_json(round.figures)}};
     jr["option"] = round.option >= 0 ? json(id_of(c, round.option)) : json(nullptr);
+    if (!round.tally.empty()) {
+      json tally = json::object();
+      for (const auto& [o, v] : round.tally) tally[id_of(c, o)] = v;
+      jr["tally"] = tally;
+    }
+    if (!round.elected.empty() || !round.eliminated.empty() || !round.tally.empty()) {
+      json el = json::array(), ex = json::array();
+      for (int o : round.elected) el.push_back(id_of(c, o));
+      for (int o : round.eliminated) ex.push_back(id_of(c, o));
+      jr["elected"] = el;
+      jr["eliminated"] = ex;
+    }
+    if (!round.transfers.empty()) {
+      json tr = json::object();
+      for (const auto& [from, to] : round.transfers) tr[id_of(c, from)] = figures_json(to);
+      jr["transfers"] = tr;
+    }
     rounds.push_back(jr);
   }
   doc["rounds"] = rounds;
@@ -72,18 +89,31 @@ std::string result_to_text(const Contest& c, const Result& r) {
   out << r.rule_title << " (" << r.rule << ")\n";
   if (!c.title.empty()) out << "Contest: " << c.title << "\n";
   out << "Ballots: " << r.ballots << "\n";
-  out << "Budget: " << detail::money(c, r.budget) << "   Spent: " << detail::money(c, r.spent)
-      << "   Left over: " << detail::money(c, r.budget - r.spent) << "\n";
+  if (c.kind == ContestKind::Budget)
+    out << "Budget: " << detail::money(c, r.budget) << "   Spent: " << detail::money(c, r.spent)
+        << "   Left over: " << detail::money(c, r.budget - r.spent) << "\n";
+  else
+    out << "Seats: " << c.seats << "\n";
   out << "Tie-break: " << r.tie_break.method_name();
   if (r.tie_break.method == TieBreak::Method::Ticket) out << " (seed \"" << r.tie_break.seed << "\")";
-  out << "\n\nFunded (" << r.winners.size() << "), in the order chosen:\n";
-  for (int w : r.winners) {
-    const Option& o = c.options[static_cast<std::size_t>(w)];
-    out << "  " << o.id << "  " << detail::money(c, o.cost);
-    if (!o.name.empty()) out << "  " << o.name;
-    out << "\n";
+  if (c.kind == ContestKind::Budget) {
+    out << "\n\nFunded (" << r.winners.size() << "), in the order chosen:\n";
+    for (int w : r.winners) {
+      const Option& o = c.options[static_cast<std::size_t>(w)];
+      out << "  " << o.id << "  " << detail::money(c, o.cost);
+      if (!o.name.empty()) out << "  " << o.name;
+      out << "\n";
+    }
+  } else {
+    out << "\n\nElected (" << r.winners.size() << "), in order:\n";
+    for (int w : r.winners) out << "  " << c.options[static_cast<std::size_t>(w)].id << "\n";
   }
-  out << "\nWhy, project by project:\n";
+  const bool ranked = c.kind == ContestKind::Selection;
+  if (ranked && !r.rounds.empty()) {
+    out << "\nRounds:\n";
+    for (const auto& round : r.rounds) out << "  " << round.number << ". " << round.text << "\n";
+  }
+  out << (ranked ? "\nWhy, candidate by candidate:\n" : "\nWhy, project by project:\n");
   for (const auto& o : r.options) {
     const Option& opt = c.options[static_cast<std::size_t>(o.option)];
     out << "  " << opt.id << ": " << o.explanation << "\n";
