@@ -19,7 +19,7 @@ bool parse_number(const std::string& text, Rational& out) {
   if (s.empty()) return false;
   try {
     if (s.find('/') != std::string::npos) {
-      out = Rational(s);
+      out = Rational(s, 10);
       out.canonicalize();
       return true;
     }
@@ -44,7 +44,7 @@ bool parse_number(const std::string& text, Rational& out) {
       } else return false;
     }
     if (digits.empty()) return false;
-    mpz_class num(digits), den(1);
+    mpz_class num(digits, 10), den(1);
     const int shift = decimals - exp10;
     mpz_class p;
     mpz_ui_pow_ui(p.get_mpz_t(), 10, static_cast<unsigned long>(shift >= 0 ? shift : -shift));

@@ -670,7 +670,7 @@ Rational parse_step(const Contest& c, const RuleParams& params) {
   if (digits.empty() || digits.size() > 18 || decimals > 18 ||
       !std::all_of(digits.begin(), digits.end(), [](char ch) { return ch >= '0' && ch <= '9'; }))
     throw UsageError("step must be a positive number of currency units, got '" + s + "'");
-  Rational v(mpz_class(digits), mpz_class(pow10_money(decimals)));
+  Rational v(mpz_class(digits, 10), mpz_class(pow10_money(decimals)));
   v.canonicalize();
   v *= pow10_money(c.money_decimals);
   if (sgn(v) <= 0) throw UsageError("step must be a positive number of currency units, got '" + s + "'");

@@ -107,6 +107,11 @@ TEST(MesTest, BadStepIsRefused) {
   EXPECT_THROW(mes_add1(c, p, params), std::exception);
   params.options["step"] = "0.5";
   EXPECT_NO_THROW(mes_add1(c, p, params));
+  params.options["step"] = "0.08";  // leading zeros are decimal, not octal
+  Result r = mes_add1(c, p, params);
+  EXPECT_EQ(r.parameters[2].second, "2/25");  // 0.08 currency units = 8/100
+  params.options["step"] = "1.2.3";
+  EXPECT_THROW(mes_add1(c, p, params), std::exception);
 }
 
 // A direct, voter-by-voter implementation of MES from its definition, used to
