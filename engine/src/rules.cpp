@@ -1,5 +1,6 @@
 #include "allot/engine/rules.hpp"
 
+#include "allot/engine/committee_rules.hpp"
 #include "allot/engine/errors.hpp"
 #include "support.hpp"
 
@@ -12,10 +13,23 @@ std::string budget_only(const Contest& c) {
   return {};
 }
 
-std::string approval_budget_only(const Contest& c) {
-  if (auto why = budget_only(c); !why.empty()) return why;
+std::string approval_only(const Contest& c) {
   if (c.format != BallotFormat::Approval) return "it needs approval ballots";
   return {};
+}
+
+// phragmen and mes serve both kinds of contest: budget contests as defined in
+// phragmen.cpp / mes.cpp, selection contests with unit costs (committee.cpp).
+Result phragmen_any(const Contest& c, const Profile& p, const RuleParams& params) {
+  return c.kind == ContestKind::Selection ? seq_phragmen_committee(c, p, params) : phragmen(c, p, params);
+}
+
+std::string mes_applicability(const Contest& c) {
+  return c.kind == ContestKind::Selection ? committee_applicability(c) : std::string();
+}
+
+Result mes_any(const Contest& c, const Profile& p, const RuleParams& params) {
+  return c.kind == ContestKind::Selection ? mes_committee(c, p, params) : mes_cost(c, p, params);
 }
 
 }  // namespace
@@ -28,7 +42,9 @@ const std::vector<RuleInfo>& all_rules() {
        "fund the most supported projects first; stop at the first that does not fit", budget_only,
        greedy_no_skip},
       {"mes", "Method of Equal Shares (cost utilities)",
-       "every voter gets an equal share of the budget to spend on projects she supports", budget_only, mes_cost},
+       "every voter gets an equal share of the budget to spend on projects she supports (selection "
+       "contests: unit costs, with completion)",
+       mes_applicability, mes_any},
       {"mes-card", "Method of Equal Shares (cardinality utilities)",
        "equal shares, counting each funded project a voter supports as one unit of satisfaction", budget_only,
        mes_card},
@@ -37,7 +53,13 @@ const std::vector<RuleInfo>& all_rules() {
        budget_only, mes_add1},
       {"phragmen", "Sequential Phragmén",
        "supporters share each project's cost so that the largest load stays as small as possible",
-       approval_budget_only, phragmen},
+       approval_only, phragmen_any},
+      {"av", "Approval voting", "selection contests: the k candidates with the most approvals",
+       committee_applicability, av},
+      {"pav", "Proportional approval voting",
+       "selection contests: each seat goes to the candidate adding the most satisfaction, a voter's "
+       "second winner counting 1/2, her third 1/3...",
+       committee_applicability, pav},
   };
   return rules;
 }
