@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "allot/engine/cases.hpp"
 #include "allot/engine/errors.hpp"
 #include "cli.hpp"
 
@@ -45,15 +46,47 @@ std::string diff_sets(const std::set<std::string>& expected, const std::set<std:
   return s;
 }
 
+// Reference cases in the neutral JSON layout (rcv, stv, condorcet folders).
+int run_case_files(std::vector<fs::path> files) {
+  std::sort(files.begin(), files.end());
+  int passed = 0, failed = 0;
+  for (const auto& path : files) {
+    const std::string name = path.stem().string();
+    nlohmann::json doc;
+    try {
+      doc = nlohmann::json::parse(read_file(path.string()));
+    } catch (const std::exception& e) {
+      std::cout << "FAIL " << name << ": cannot read the case: " << e.what() << "\n";
+      ++failed;
+      continue;
+    }
+    if (!is_reference_case(doc)) continue;  // not a case file
+    const auto t0 = std::chrono::steady_clock::now();
+    const CaseOutcome out = run_reference_case(doc);
+    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    if (out.passed) {
+      std::cout << "PASS " << name << " (" << static_cast<long>(ms + 0.5) << " ms)\n";
+      ++passed;
+    } else {
+      std::cout << "FAIL " << name << ": " << out.detail << "\n";
+      ++failed;
+    }
+  }
+  std::cout << passed << " passed, " << failed << " failed\n";
+  return failed == 0 ? kOk : kFailed;
+}
+
 }  // namespace
 
 int conformance_main(std::vector<std::string> argv) {
   Args args(std::move(argv));
   if (args.flag("--help") || args.flag("-h")) {
-    std::cout << "Usage: allot conformance DIR\n\n"
-                 "DIR holds Pabulib files (*.pb) and expected/<stem>.<rule>.json reference outcomes\n"
-                 "(rules: greedy, mes_cost, mes_card, mes_cost_add1, phragmen). Prints PASS or FAIL per\n"
-                 "case and a last line 'N passed, M failed'; exits 0 only when none failed.\n";
+    std::cout << "Usage: allot conformance DIR|CASE.json\n\n"
+                 "DIR holds either Pabulib files (*.pb) with expected/<stem>.<rule>.json reference\n"
+                 "outcomes (rules: greedy, mes_cost, mes_card, mes_cost_add1, phragmen), or reference\n"
+                 "cases in the neutral JSON layout (one file per case: RCTab, STV and Condorcet cases).\n"
+                 "Prints PASS or FAIL per case and a last line 'N passed, M failed'; exits 0 only when\n"
+                 "none failed.\n";
     return kOk;
   }
   if (auto bad = args.unknown_flag()) {
@@ -68,8 +101,17 @@ int conformance_main(std::vector<std::string> argv) {
   const fs::path dir = pos[0];
   const fs::path expected_dir = dir / "expected";
   std::error_code ec;
+  if (fs::is_regular_file(dir, ec) || (fs::is_directory(dir, ec) && !fs::is_directory(expected_dir, ec))) {
+    std::vector<fs::path> files;
+    if (fs::is_regular_file(dir, ec)) files.push_back(dir);
+    else
+      for (const auto& entry : fs::directory_iterator(dir))
+        if (entry.path().extension() == ".json") files.push_back(entry.path());
+    if (!files.empty()) return run_case_files(files);
+  }
   if (!fs::is_directory(dir, ec) || !fs::is_directory(expected_dir, ec)) {
-    std::cerr << "allot conformance: " << dir.string() << " must be a directory with an expected/ folder\n";
+    std::cerr << "allot conformance: " << dir.string()
+              << " must be a directory with an expected/ folder (Pabulib cases) or JSON reference cases\n";
     return kUsage;
   }
   std::vector<fs::path> cases;

@@ -1,11 +1,14 @@
 // allot tally: count a Pabulib file with one rule, or compare every rule.
 #include <iomanip>
 #include <iostream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "allot/engine/blt.hpp"
 #include "allot/engine/errors.hpp"
 #include "allot/engine/numbers.hpp"
+#include "allot/engine/ranked_rules.hpp"
 #include "cli.hpp"
 
 namespace allot::cli {
@@ -14,11 +17,22 @@ namespace {
 
 const char* kTallyHelp =
     "Usage: allot tally FILE.pb [options]\n"
+    "       allot tally FILE.blt [--rule RULE] [--seats K] [--option KEY=VALUE]... [--json]\n"
     "\n"
     "Counts the ballots of a Pabulib file and prints the funded projects, the total\n"
     "cost, the budget and one sentence per project saying why it was or was not funded.\n"
+    "For a BLT file (ranked ballots) it prints the winners, every round and one sentence\n"
+    "per candidate.\n"
     "\n"
-    "Options:\n"
+    "BLT options:\n"
+    "  --rule RULE        irv, stv, bottoms-up, irv-multipass, stv-meek, stv-wigm, stv-warren,\n"
+    "                     stv-scottish, stv-mpls, stv-cfer, qpq, schulze, ranked-pairs, borda\n"
+    "                     (default: irv for one seat, stv for more)\n"
+    "  --seats K          number of winners (default: the file's)\n"
+    "  --option KEY=VALUE a rule option, e.g. overvote_rule=skip_to_next_rank, decimal_places=4,\n"
+    "                     strength=margin (see docs/rules/); repeat for several\n"
+    "\n"
+    "Pabulib options:\n"
     "  --rule RULE        greedy, greedy-no-skip, mes, mes-card, mes-add1 or phragmen\n"
     "                     (default: the file's own rule when allot knows it, else greedy)\n"
     "  --compare          run every rule that applies and show them side by side\n"
@@ -118,16 +132,59 @@ int tally_main(std::vector<std::string> argv) {
     RuleParams params;
     params.tie_break = tie_break_from(args);
     if (step) params.options["step"] = *step;
+    auto seats = args.value("--seats");
+    std::map<std::string, std::string> rule_options;  // --option, for ranked rules
+    while (auto opt = args.value("--option")) {
+      const auto eq = opt->find('=');
+      if (eq == std::string::npos || eq == 0) throw UsageError("--option needs KEY=VALUE, got '" + *opt + "'");
+      rule_options[opt->substr(0, eq)] = opt->substr(eq + 1);
+    }
     if (auto bad = args.unknown_flag()) throw UsageError("unknown option " + *bad);
     auto files = args.positional();
-    if (files.size() != 1) throw UsageError(files.empty() ? "tally needs a .pb file" : "tally takes one file");
+    if (files.size() != 1) throw UsageError(files.empty() ? "tally needs a .pb or .blt file" : "tally takes one file");
     if (cmp && rule) throw UsageError("--compare runs every rule; leave out --rule");
+    const std::string& path = files[0];
+    if (path.size() >= 4 && path.compare(path.size() - 4, 4, ".blt") == 0) {
+      if (cmp) throw UsageError("--compare is for .pb files");
+      BltFile blt;
+      try {
+        blt = parse_blt(read_file(path));
+      } catch (const FormatError& err) {
+        std::cerr << "allot: " << path << ": " << err.what() << "\n";
+        return kUsage;
+      }
+      RankedElection& e = blt.election;
+      if (step) throw UsageError("--step is for mes-add1 on .pb files");
+      params.options = rule_options;
+      if (seats) {
+        try {
+          std::size_t used = 0;
+          e.seats = std::stoi(*seats, &used);
+          if (used != seats->size() || e.seats < 1) throw std::invalid_argument("seats");
+        } catch (const std::exception&) {
+          throw UsageError("--seats must be a whole number of at least 1, got '" + *seats + "'");
+        }
+      }
+      if (!blt.tie_order.empty() && !params.options.count("tie_order")) {
+        std::string order;
+        for (int c : blt.tie_order) order += (order.empty() ? "" : ",") + e.candidates[static_cast<std::size_t>(c)];
+        params.options["tie_order"] = order;
+      }
+      const std::string name = rule ? *rule : (e.seats > 1 ? "stv" : "irv");
+      Result r = run_ranked_rule(name, e, params);
+      const Contest c = contest_of(e);
+      if (json) std::cout << result_to_json(c, r).dump(2) << "\n";
+      else std::cout << result_to_text(c, r);
+      return kOk;
+    }
+    if (seats) throw UsageError("--seats is for .blt files");
+    if (!rule_options.empty()) throw UsageError("--option is for .blt files");
 
     PabulibElection e;
     try {
-      e = load_pabulib(files[0]);
+      e = load_pabulib(path);
     } catch (const FormatError& err) {
-      std::cerr << "allot: " << files[0] << ": " << err.what() << "\n";
+      std::cerr << "allot: " << path << ": " << err.what() << "\n";
       return kUsage;
     }
     if (cmp) return compare(e, params, json);
