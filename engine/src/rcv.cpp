@@ -1433,7 +1433,9 @@ class Writer {
         const std::string m = moves(it->second, S, " of its votes");
         if (!m.empty()) mv.push_back(m);
       }
-      if (one && !mv.empty()) s += " and " + mv[0];
+      // "... was eliminated and 9 of its votes moved to B." / "...; 9 of its votes
+      // moved to B and 3 became inactive."
+      if (one && !mv.empty()) s += (mv[0].find(" and ") == std::string::npos ? " and " : "; ") + mv[0];
       else if (!mv.empty()) {
         std::map<int, i128> all;
         for (int c : rr.eliminated)

@@ -1380,7 +1380,10 @@ class WigmCount {
       } else if (c_.nhopeful() > 0) {
         std::vector<int> lows = lowest_hopeful();
         const V low = c_.vote_of(lows[0]);
-        if (a_.cmp(low, a_.zero()) == 0 && c_.o.defeat_batch == "zero") {
+        // Batch(zero) defeats every hopeful candidate without a vote, unless that
+        // would leave seats unfilled (where Droop.py's final check fails).
+        if (a_.cmp(low, a_.zero()) == 0 && c_.o.defeat_batch == "zero" &&
+            c_.nhopeful() - static_cast<int>(lows.size()) >= c_.seats_left()) {
           for (int x : lows) c_.defeat(x, "Defeat batch(zero)");
         } else {
           const int t = break_tie(lows, "defeat");

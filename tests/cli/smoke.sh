@@ -36,13 +36,31 @@ expect "phragmen refuses cumulative ballots" 2 'needs approval ballots' -- "$all
 expect "unknown rule" 2 "unknown rule 'nope'" -- "$allot" tally "$pb" --rule nope
 expect "unknown option" 2 'unknown option --frobnicate' -- "$allot" tally "$pb" --frobnicate
 expect "missing file" 2 'cannot read' -- "$allot" tally "$tmp/none.pb"
-expect "no file" 2 'tally needs a .pb file' -- "$allot" tally
+expect "no file" 2 'tally needs a .pb or .blt file' -- "$allot" tally
 expect "bad step" 2 'step must be a positive number' -- "$allot" tally "$pb" --rule mes-add1 --step abc
 expect "ticket needs a seed" 2 'needs --seed' -- "$allot" tally "$pb" --tie-break ticket
 expect "no command" 2 'Usage' -- "$allot"
 expect "unknown command" 2 "unknown command 'frob'" -- "$allot" frob
 expect "help" 0 'allot tally FILE.pb' -- "$allot" --help
 expect "rules list" 0 'mes-add1' -- "$allot" rules
+
+# Ranked ballots from BLT files.
+blt=$fixtures/blt/example.blt
+expect "blt: stv by default for 2 seats" 0 'Single transferable vote' -- "$allot" tally "$blt"
+expect "blt: stv elects two" 0 'Elected \(2\)' -- "$allot" tally "$blt"
+expect "blt: irv with --seats 1" 0 'Alice: Elected in round 1' -- "$allot" tally "$blt" --rule irv --seats 1
+expect "blt: rounds in --json" 0 '"tally": \{' -- "$allot" tally "$blt" --rule stv --json
+expect "blt: schulze" 0 'Schulze' -- "$allot" tally "$blt" --rule schulze
+expect "blt: schulze margin option" 0 'margin' -- "$allot" tally "$blt" --rule schulze --option strength=margin
+expect "blt: borda" 0 'Borda' -- "$allot" tally "$blt" --rule borda
+expect "blt: meek" 0 'Meek' -- "$allot" tally "$blt" --rule stv-meek
+expect "blt: bad option value" 2 'overvote' -- "$allot" tally "$blt" --rule stv --option overvote_rule=bogus
+expect "blt: bad --option" 2 'KEY=VALUE' -- "$allot" tally "$blt" --option nonsense
+expect "blt: bad seats" 2 'seats must be a whole number' -- "$allot" tally "$blt" --seats zero
+expect "blt: unknown ranked rule" 2 "unknown rule 'greedy' for ranked ballots" -- "$allot" tally "$blt" --rule greedy
+expect "pb: --option refused" 2 '--option is for .blt files' -- "$allot" tally "$pb" --option a=b
+printf '3 1\n1 1 4 0\n0\n"A"\n"B"\n"C"\n"T"\n' > "$tmp/bad.blt"
+expect "bad blt names the line" 2 'line 2: candidate 4 does not exist' -- "$allot" tally "$tmp/bad.blt"
 
 # A bad file is refused with its line number.
 printf 'META\nkey;value\nbudget;100\nvote_type;approval\nPROJECTS\nproject_id;cost\n1;10\n2;abc\nVOTES\nvoter_id;vote\n1;1\n' > "$tmp/bad.pb"
@@ -66,7 +84,19 @@ cat > "$tmp/conf/expected/small_approval.phragmen.json" <<'JSON'
 JSON
 expect "conformance reports a mismatch" 1 'FAIL small_approval.phragmen: expected but not selected \[p1\]' -- "$allot" conformance "$tmp/conf"
 expect "conformance last line counts" 1 '^2 passed, 1 failed, 1 skipped$' -- "$allot" conformance "$tmp/conf"
-expect "conformance needs expected/" 2 'expected/ folder' -- "$allot" conformance "$fixtures"
+expect "conformance needs expected/" 2 'expected/ folder' -- "$allot" conformance "$fixtures/blt"
+
+# Reference cases in the neutral JSON layout: a folder or one file.
+expect "json cases: the repo's rcv fixtures" 0 ' passed, 0 failed$' -- "$allot" conformance "$fixtures/rcv"
+one=$(ls "$fixtures"/rcv/*.json | head -1)
+expect "json cases: one file" 0 '^1 passed, 0 failed$' -- "$allot" conformance "$one"
+cat > "$tmp/wrong.json" <<'JSON'
+{"name": "wrong", "method": "irv", "candidates": ["A", "B"], "seats": 1,
+ "options": {"tiebreak": "candidate_order"},
+ "ballots": [{"ranking": [["A"]], "count": 2}, {"ranking": [["B"]], "count": 1}],
+ "expected": {"winners": ["B"]}}
+JSON
+expect "json cases: a wrong expectation fails" 1 '^FAIL wrong: .*winners' -- "$allot" conformance "$tmp/wrong.json"
 
 echo
 if [ "$failures" -gt 0 ]; then echo "$failures CLI check(s) failed"; exit 1; fi
