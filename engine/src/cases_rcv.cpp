@@ -7,7 +7,8 @@
 // bottoms_up; irv_multipass -> irv_multipass; irv_condorcet_php and
 // stv_condorcet_php -> irv and stv with variant=condorcet_php. The case's options
 // become rule options under the same names (arrays such as tiebreak_permutation
-// comma-joined, nulls dropped); excluded candidates come in through the election.
+// comma-joined, nulls dropped, unknown keys left out and named if the case
+// fails); excluded candidates come in through the election.
 //
 // Compared, numerically (same_number):
 //   - winners: in order, except that candidates elected in the same round (or
@@ -366,13 +367,25 @@ void compare_condorcet(const RankedElection& e, const Result& r, const json& exp
   }
 }
 
-RuleParams params_of(const json& doc, bool condorcet) {
+// The case's options under their own names. Keys the rules do not know are left
+// out (and named in the detail if the case then fails).
+RuleParams params_of(const json& doc, bool condorcet, std::vector<std::string>& ignored) {
   RuleParams p;
   const json options = doc.value("options", json::object());
   static const std::set<std::string> skip = {"excluded", "withdrawn", "condorcet_php_method"};
+  static const std::set<std::string> known = {
+      "overvote_rule", "max_skipped_ranks", "max_rankings", "exhaust_on_duplicate", "decimal_places",
+      "non_integer_threshold", "hare_quota", "batch_elimination", "cutoff_elimination", "continue_until_two",
+      "first_round_determines_threshold", "stop_after_round", "bottoms_up_percentage", "single_winner_per_round",
+      "tiebreak", "random_seed", "tiebreak_permutation", "undeclared_write_ins", "rctab_winner_election_mode",
+      "quota", "implicit_ranking"};
   if (options.is_object())
     for (const auto& [k, v] : options.items()) {
       if (v.is_null() || skip.count(k)) continue;
+      if (!known.count(k)) {
+        ignored.push_back(k);
+        continue;
+      }
       p.options[k] = text_of(v);
     }
   if (condorcet) p.options["variant"] = "condorcet_php";
@@ -403,7 +416,8 @@ CaseOutcome run_rcv_case(const nlohmann::json& doc) {
       }
     }
     const RankedElection e = election_of_case(doc);
-    const Result r = rule(e, params_of(doc, condorcet));
+    std::vector<std::string> ignored;
+    const Result r = rule(e, params_of(doc, condorcet, ignored));
     const json& exp = doc.at("expected");
     Differences d;
     if (condorcet) {
@@ -433,7 +447,14 @@ CaseOutcome run_rcv_case(const nlohmann::json& doc) {
       compare_count(e, r, rounds, exp, "", d);
     }
     out.passed = d.empty();
-    if (!out.passed) out.detail = d.text();
+    if (!out.passed) {
+      out.detail = d.text();
+      if (!ignored.empty()) {
+        std::string list;
+        for (const auto& k : ignored) list += (list.empty() ? "" : ", ") + k;
+        out.detail += " (options not understood, left out: " + list + ")";
+      }
+    }
   } catch (const std::exception& ex) {
     out.passed = false;
     out.detail = std::string("the count could not be run: ") + ex.what();
