@@ -269,13 +269,15 @@ std::string write_blt(const RankedElection& e, const std::vector<int>& tie_order
     out << "]\n";
   }
   for (const auto& b : e.ballots) {
-    std::string w = std::to_string(b.count.units);
-    if (b.count.decimals > 0) {
-      if (static_cast<int>(w.size()) <= b.count.decimals)
-        w.insert(0, static_cast<std::size_t>(b.count.decimals) + 1 - w.size(), '0');
-      w.insert(w.size() - static_cast<std::size_t>(b.count.decimals), ".");
+    const std::string digits = std::to_string(b.count.units);
+    const auto decimals = static_cast<std::size_t>(b.count.decimals);
+    if (decimals == 0) {
+      out << digits;
+    } else {
+      const std::string padded =
+          digits.size() <= decimals ? std::string(decimals + 1 - digits.size(), '0') + digits : digits;
+      out << padded.substr(0, padded.size() - decimals) << '.' << padded.substr(padded.size() - decimals);
     }
-    out << w;
     for (const auto& rank : b.ranks) {
       out << " ";
       if (rank.empty()) {
