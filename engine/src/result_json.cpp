@@ -35,6 +35,9 @@ nlohmann::json result_to_json(const Contest& c, const Result& r) {
   json order = json::array();
   for (int o : r.tie_order) order.push_back(id_of(c, o));
   doc["tie_break"] = {{"method", r.tie_break.method_name()}, {"order", order}};
+  // Rules with their own tie-break modes (RCTab's) name the mode they used.
+  for (const auto& [k, v] : r.parameters)
+    if (k == "tiebreak" && !v.empty() && v != "tie_order") doc["tie_break"]["method"] = v;
   if (r.tie_break.method == TieBreak::Method::Ticket) doc["tie_break"]["seed"] = r.tie_break.seed;
   doc["ballots"] = r.ballots;
   json winners = json::array();
@@ -94,8 +97,11 @@ std::string result_to_text(const Contest& c, const Result& r) {
         << "   Left over: " << detail::money(c, r.budget - r.spent) << "\n";
   else
     out << "Seats: " << c.seats << "\n";
-  out << "Tie-break: " << r.tie_break.method_name();
-  if (r.tie_break.method == TieBreak::Method::Ticket) out << " (seed \"" << r.tie_break.seed << "\")";
+  std::string mode;
+  for (const auto& [k, v] : r.parameters)
+    if (k == "tiebreak" && v != "tie_order") mode = v;
+  out << "Tie-break: " << (mode.empty() ? std::string(r.tie_break.method_name()) : mode);
+  if (mode.empty() && r.tie_break.method == TieBreak::Method::Ticket) out << " (seed \"" << r.tie_break.seed << "\")";
   if (c.kind == ContestKind::Budget) {
     out << "\n\nFunded (" << r.winners.size() << "), in the order chosen:\n";
     for (int w : r.winners) {
