@@ -11,10 +11,8 @@
 
 namespace allot {
 
-namespace {
-
 // Parses "12", "-3.250", "1e-3", "7/2" or a JSON number's text into a rational.
-bool parse_number(const std::string& text, Rational& out) {
+bool parse_exact_number(const std::string& text, Rational& out) {
   std::string s = text;
   if (s.empty()) return false;
   try {
@@ -58,11 +56,9 @@ bool parse_number(const std::string& text, Rational& out) {
   }
 }
 
-}  // namespace
-
 bool same_number(const std::string& a, const std::string& b) {
   Rational x, y;
-  if (!parse_number(a, x) || !parse_number(b, y)) return a == b;
+  if (!parse_exact_number(a, x) || !parse_exact_number(b, y)) return a == b;
   return x == y;
 }
 
@@ -113,7 +109,7 @@ RankedElection election_of_case(const nlohmann::json& doc) {
     const auto& count = b.contains("count") ? b.at("count") : nlohmann::json(1);
     std::string text = count.is_string() ? count.get<std::string>() : count.dump();
     Rational q;
-    if (!parse_number(text, q) || sgn(q) < 0) throw std::runtime_error("bad ballot count " + count.dump());
+    if (!parse_exact_number(text, q) || sgn(q) < 0) throw std::runtime_error("bad ballot count " + count.dump());
     // As units / 10^decimals.
     int decimals = 0;
     Rational scaled = q;

@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "allot/engine/cases.hpp"
+#include "case_diff.hpp"
 #include "allot/engine/errors.hpp"
 #include "allot/engine/numbers.hpp"
 #include "allot/engine/ranked_rules.hpp"
@@ -43,26 +44,7 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::size_t kMaxDifferences = 10;
-
-class Differences {
- public:
-  void add(const std::string& what) {
-    ++count_;
-    if (list_.size() < kMaxDifferences) list_.push_back(what);
-  }
-  bool empty() const { return count_ == 0; }
-  std::string text() const {
-    std::string s;
-    for (const auto& d : list_) s += (s.empty() ? "" : "; ") + d;
-    if (count_ > list_.size()) s += "; and " + std::to_string(count_ - list_.size()) + " more difference(s)";
-    return s;
-  }
-
- private:
-  std::vector<std::string> list_;
-  std::size_t count_ = 0;
-};
+using detail::Differences;
 
 std::string text_of(const json& v) {
   if (v.is_string()) return v.get<std::string>();
@@ -76,46 +58,7 @@ std::string text_of(const json& v) {
 }
 
 // "12", "-0.25", "1e-3", "61/3" -> exact rational.
-bool to_rational(const std::string& text, Rational& out) {
-  try {
-    if (text.find('/') != std::string::npos) {
-      out = Rational(text);
-      out.canonicalize();
-      return true;
-    }
-    std::string s = text;
-    int exp10 = 0;
-    if (auto e = s.find_first_of("eE"); e != std::string::npos) {
-      exp10 = std::stoi(s.substr(e + 1));
-      s = s.substr(0, e);
-    }
-    bool neg = false;
-    if (!s.empty() && (s[0] == '-' || s[0] == '+')) {
-      neg = s[0] == '-';
-      s = s.substr(1);
-    }
-    std::string digits;
-    int decimals = 0;
-    bool dot = false;
-    for (char c : s) {
-      if (c == '.' && !dot) dot = true;
-      else if (c >= '0' && c <= '9') {
-        digits.push_back(c);
-        if (dot) ++decimals;
-      } else return false;
-    }
-    if (digits.empty()) return false;
-    mpz_class num(digits), p;
-    const int shift = decimals - exp10;
-    mpz_ui_pow_ui(p.get_mpz_t(), 10, static_cast<unsigned long>(shift >= 0 ? shift : -shift));
-    out = shift >= 0 ? Rational(num, p) : Rational(num * p);
-    if (neg) out = -out;
-    out.canonicalize();
-    return true;
-  } catch (const std::exception&) {
-    return false;
-  }
-}
+bool to_rational(const std::string& text, Rational& out) { return parse_exact_number(text, out); }
 
 int printed_decimals(const std::string& s) {
   const auto dot = s.find('.');

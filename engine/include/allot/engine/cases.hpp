@@ -8,6 +8,7 @@
 
 #include <string>
 
+#include "allot/engine/numbers.hpp"
 #include "allot/engine/ranked.hpp"
 
 namespace allot {
@@ -32,6 +33,10 @@ RankedElection election_of_case(const nlohmann::json& doc);
 
 // Numbers in cases are decimal strings (or JSON numbers): exact comparison.
 bool same_number(const std::string& a, const std::string& b);
+
+// Reads "12", "-3.250", "1e-3" or "7/2" exactly (base 10 always); false if it is
+// not a number.
+bool parse_exact_number(const std::string& text, Rational& out);
 
 // Per corpus (each in its own source file).
 CaseOutcome run_rcv_case(const nlohmann::json& doc);        // irv, stv_rctab, bottoms_up*, irv_multipass,
