@@ -165,12 +165,15 @@ int tally_main(std::vector<std::string> argv) {
           throw UsageError("--seats must be a whole number of at least 1, got '" + *seats + "'");
         }
       }
-      if (!blt.tie_order.empty() && !params.options.count("tie_order")) {
+      const std::string name = rule ? *rule : (e.seats > 1 ? "stv" : "irv");
+      // A BLT [tie] line is the Droop.py tie order: it applies to the STV variants
+      // that come from Droop.py; the other rules use --tie-break.
+      const bool droop_family = name == "qpq" || (name.rfind("stv-", 0) == 0);
+      if (droop_family && !blt.tie_order.empty() && !params.options.count("tie_order")) {
         std::string order;
         for (int c : blt.tie_order) order += (order.empty() ? "" : ",") + e.candidates[static_cast<std::size_t>(c)];
         params.options["tie_order"] = order;
       }
-      const std::string name = rule ? *rule : (e.seats > 1 ? "stv" : "irv");
       Result r = run_ranked_rule(name, e, params);
       const Contest c = contest_of(e);
       if (json) std::cout << result_to_json(c, r).dump(2) << "\n";

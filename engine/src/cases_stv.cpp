@@ -23,13 +23,14 @@
 
 #include "allot/engine/cases.hpp"
 #include "allot/engine/rules.hpp"
+#include "case_diff.hpp"
 #include "stv_variants.hpp"
 
 namespace allot {
 
 namespace {
 
-constexpr std::size_t kMaxDifferences = 8;
+using detail::Differences;
 
 std::string text_of(const nlohmann::json& v) {
   if (v.is_string()) return v.get<std::string>();
@@ -85,24 +86,6 @@ RuleParams params_of_case(const nlohmann::json& doc) {
   return p;
 }
 
-class Differences {
- public:
-  void add(const std::string& what) {
-    ++count_;
-    if (list_.size() < kMaxDifferences) list_.push_back(what);
-  }
-  bool empty() const { return count_ == 0; }
-  std::string text() const {
-    std::string s;
-    for (const auto& d : list_) s += (s.empty() ? "" : "; ") + d;
-    if (count_ > list_.size()) s += "; and " + std::to_string(count_ - list_.size()) + " more difference(s)";
-    return s;
-  }
-
- private:
-  std::vector<std::string> list_;
-  std::size_t count_ = 0;
-};
 
 std::string name_list(const std::vector<std::string>& names) {
   std::string s = "[";

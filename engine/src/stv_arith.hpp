@@ -22,6 +22,7 @@
 
 #include <gmpxx.h>
 
+#include <cstddef>
 #include <string>
 
 namespace allot::detail {
@@ -112,6 +113,10 @@ class DecimalArith {
     return out + "." + pad(frac, display_);
   }
 
+  // Binary digits of a value's numerator and denominator (for guarding exact
+  // counts that grow without bound; fixed-point values stay small).
+  std::size_t size_bits(const V&) const { return 0; }
+
   mpq_class to_rational(const V& a) const {
     mpq_class q(a, scale_);
     q.canonicalize();
@@ -200,6 +205,10 @@ class RationalArith {
     if (static_cast<int>(f.size()) < display_) f.insert(0, static_cast<std::size_t>(display_) - f.size(), '0');
     if (display_ == 0) f = frac.get_str();
     return whole.get_str() + "." + f;
+  }
+
+  std::size_t size_bits(const V& a) const {
+    return mpz_sizeinbase(a.get_num().get_mpz_t(), 2) + mpz_sizeinbase(a.get_den().get_mpz_t(), 2);
   }
 
   mpq_class to_rational(const V& a) const { return a; }

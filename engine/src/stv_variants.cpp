@@ -52,12 +52,35 @@
 // on near-equal guarded values), because a one-unit difference in the last place
 // can change who is defeated.
 //
-// Ballots: a rank with several candidates is an equal preference. Only the Meek
-// rules count such ballots (as Droop.py does: the weight is split evenly and each
-// share passes on to the next rank on its own); the other rules count them in the
-// number of ballots but give them to no one, as Droop.py does, and say so in the
-// result's notes. Withdrawn candidates are removed from ballots; ballots left
-// empty are not counted at all. Repeated candidates count at their first rank.
+// Options (RuleParams::options, named as in the reference case files):
+//  - droop_rule: stv_meek: meek (default), meek-prf, stv-rs; stv_warren: warren;
+//    stv_wigm: wigm (default), wigm-prf, wigm-prf-batch; stv_scottish: scotland;
+//    stv_mpls: mpls; stv_cfer: cfer (default), cfer-batch; qpq: qpq.
+//  - arithmetic (fixed | guarded | rational), precision, guard, display: digits.
+//    Defaults as in Droop.py: meek, warren and wigm count guarded with 18 + 9
+//    places (fixed: 9 places; rational: shown with 12); stv-rs fixed 9. The other
+//    rules fix their arithmetic (meek-prf fixed 9, wigm-prf 4, scotland 5, mpls 4,
+//    cfer 5, qpq guarded 9 + 9) and note any option that tried to change it.
+//  - omega: k or 10^-k (meek, warren: precision / 2 guarded, 2/3 of the precision
+//    fixed, 10 rational; meek-prf and stv-rs: 6).
+//  - defeat_batch: meek, warren: safe (default) | none; wigm: none (default) |
+//    zero; wigm-prf, cfer: true | false picks the -batch rule.
+//  - integer_quota (wigm), equalize (stv-rs), force_positive_surplus (stv-rs:
+//    true, false, or unset = only where the Droop.py-compatible count stops),
+//    undeclared (mpls: write-in placeholders defeated first).
+//  - tie_order: candidate names (JSON list or comma-separated), Droop.py's [tie]
+//    order: the first tied candidate in it is defeated, or has its surplus
+//    transferred first. Without it, a Ticket tie-break orders candidates by their
+//    tickets, otherwise candidate order is used (Droop.py's default).
+// An unknown value throws UsageError.
+//
+// Ballots: a rank with several candidates is an equal preference. Only Droop.py's
+// meek and warren rules and STV-rs count such ballots (Droop.py splits the weight
+// evenly and each share passes on to the next rank on its own; STV-rs can also
+// average the orders); the other rules count them in the number of ballots but
+// give them to no one, as Droop.py does, and say so in the result's notes.
+// Withdrawn candidates are removed from ballots; ballots left empty are not
+// counted at all. Repeated candidates count at their first rank.
 #include <algorithm>
 #include <cctype>
 #include <map>
@@ -267,6 +290,14 @@ Options parse_options(const std::string& method, const RankedElection& e, const 
     }
     o.rule = v;
   }
+  o.equalize = bool_option(p, "equalize", false);
+  if (o.equalize && o.rule != "stv-rs" && o.rule != "meek")
+    throw UsageError("equalize (equal-preference counting) is an option of Meek's rule only");
+  if (o.equalize && o.rule == "meek") {
+    o.rule = "stv-rs";  // equalized counting is STV-rs's
+    o.notes.push_back("Equal preferences are counted as STV-rs does with equalize=true (every order of an equal "
+                      "group weighted equally), with STV-rs's Meek count.");
+  }
   const std::string* batch = find_option(p, "defeat_batch");
   const std::string bv = batch ? lower(*batch) : "";
   if (o.rule == "wigm-prf-batch" || o.rule == "cfer-batch") o.batch = true;
@@ -350,19 +381,12 @@ Options parse_options(const std::string& method, const RankedElection& e, const 
   }
   o.integer_quota = bool_option(p, "integer_quota", false);
   if (o.integer_quota && o.rule != "wigm") throw UsageError("integer_quota is an option of the wigm rule only");
-  o.equalize = bool_option(p, "equalize", false);
-  if (o.equalize && o.rule != "stv-rs" && o.rule != "meek")
-    throw UsageError("equalize (equal-preference counting) is an option of Meek's rule only");
   if (const std::string* f = find_option(p, "force_positive_surplus")) {
     const std::string v = lower(*f);
     if (v == "auto") o.force_positive = -1;
     else o.force_positive = bool_option(p, "force_positive_surplus", false) ? 1 : 0;
-    if (o.rule != "stv-rs" && !(o.rule == "meek" && o.equalize))
+    if (o.rule != "stv-rs")
       throw UsageError("force_positive_surplus is an option of STV-rs's Meek (droop_rule=stv-rs) only");
-  }
-  if (o.equalize && o.rule == "meek") {
-    o.rule = "stv-rs";  // equalized counting is STV-rs's
-    o.notes.push_back("Equal preferences are counted as STV-rs does with equalize=true (every order of an equal group weighted equally).");
   }
 
   // Tie order: the first candidate in it loses a tie for defeat and wins a tie
@@ -710,6 +734,20 @@ class Counter {
 
 // ---------------------------------------------------------------- Meek, Warren
 
+// With exact fractions a keep factor's numerator and denominator can double in
+// length at every iteration when several elected candidates share ballots, and
+// a count whose surplus approaches a limit never ends (Droop.py runs forever
+// too). Reference counts stay under a few hundred bits; past this bound the count
+// stops with a UsageError rather than run for hours.
+constexpr std::size_t kMaxExactBits = std::size_t{1} << 17;
+
+template <class A>
+void check_exact_growth(const A& a, const typename A::V& v) {
+  if (a.size_bits(v) > kMaxExactBits)
+    throw UsageError("Meek's iteration with exact (rational) arithmetic does not settle on this election: the keep "
+                     "factors grow without bound; count with guarded or fixed arithmetic instead");
+}
+
 template <class A>
 class MeekCount {
  public:
@@ -876,8 +914,10 @@ class MeekCount {
   // kf = kf * quota / vote, each step rounded up (Droop.py's NZ variant; STV-rs too).
   void update_keep_factors() {
     for (int x : c_.elected())
-      if (!a_.is_zero(c_.vote_of(x)))  // (where Droop.py would divide by zero)
+      if (!a_.is_zero(c_.vote_of(x))) {  // (where Droop.py would divide by zero)
         c_.kf_of(x) = a_.div(a_.mul(c_.kf_of(x), c_.quota, true), c_.vote_of(x), true);
+        check_exact_growth(a_, c_.kf_of(x));
+      }
   }
 
   std::vector<int> lowest(const std::vector<int>& hop, const V& low) const {
@@ -1239,8 +1279,10 @@ class StvRsCount {
       if (a_.cmp(c_.surplus, last) >= 0) return Status::Stable;
       last = c_.surplus;
       for (int x : c_.elected())
-        if (!a_.is_zero(c_.vote_of(x)))
+        if (!a_.is_zero(c_.vote_of(x))) {
           c_.kf_of(x) = a_.div(a_.mul(c_.kf_of(x), c_.quota, true), c_.vote_of(x), true);
+          check_exact_growth(a_, c_.kf_of(x));
+        }
     }
   }
 
@@ -1902,10 +1944,29 @@ std::string sentence(const StvStep& s, const std::string& action, const std::str
   if (action == "count") return where + "votes are counted; the quota is " + quota + ".";
   if (action == "end") return "The count is complete.";
   if (action == "iterate") {
-    const std::string why = msg.substr(msg.find('(') == std::string::npos ? 0 : msg.find('('));
-    return where + "keep factors were adjusted until the count settled " + why + "; the quota is " + quota + ".";
+    std::string until = "the count settled";
+    if (msg.find("elected") != std::string::npos) until = "a candidate reached the quota";
+    else if (msg.find("omega") != std::string::npos) until = "the total surplus was below omega";
+    else if (msg.find("stable") != std::string::npos) until = "the total surplus stopped shrinking";
+    else if (msg.find("batch") != std::string::npos) until = "some candidates could no longer be elected";
+    return where + "keep factors were lowered and the ballots recounted until " + until + "; the quota is " + quota + ".";
   }
-  if (action == "tie") return where + "a tie was broken: " + msg.substr(msg.find(": ") == std::string::npos ? 0 : msg.find(": ") + 2) + ".";
+  if (action == "tie") {
+    // "Break tie [by ...] (reason): [A, B] -> A"
+    const auto open = msg.find('('), close = msg.find(')');
+    const auto lb = msg.find('['), rb = msg.find(']');
+    const auto arrow = msg.find("-> ");
+    if (open == std::string::npos || close == std::string::npos || lb == std::string::npos ||
+        rb == std::string::npos || arrow == std::string::npos)
+      return where + msg + ".";
+    std::string tied = msg.substr(lb + 1, rb - lb - 1);
+    if (auto comma = tied.rfind(", "); comma != std::string::npos) tied.replace(comma, 2, " and ");
+    const std::string how = msg.find("prior stage") != std::string::npos
+                                ? "the most recent stage at which they differed decided"
+                                : "the tie order decided";
+    return where + tied + " were tied (" + msg.substr(open + 1, close - open - 1) + "); " + how + ": " +
+           msg.substr(arrow + 3) + ".";
+  }
   if (action == "elect") {
     std::vector<std::string> ws;
     for (int c : elected) ws.push_back(names[static_cast<std::size_t>(c)]);
@@ -1969,6 +2030,11 @@ StvRun finish(Counter<A>& c, const Options& o, const RuleParams& params, const R
     r.parameters.emplace_back("force_positive_surplus", o.force_positive == 1 ? "true" : "false");
   }
   r.parameters.emplace_back("quota", run.initial_quota);
+  // The tie-break actually used: a given order, the engine's tie-break (tickets), or
+  // candidate order (Droop.py's default).
+  r.parameters.emplace_back("tiebreak", o.explicit_tie_order                                     ? "given_order"
+                                        : params.tie_break.method == TieBreak::Method::Ticket ? "tie_order"
+                                                                                               : "candidate_order");
   r.ballots = c.nballots_floor.fits_slong_p() ? c.nballots_floor.get_si() : 0;
 
   // Rounds: one per logged step; elected / eliminated = state changes at the step.
@@ -2011,7 +2077,7 @@ StvRun finish(Counter<A>& c, const Options& o, const RuleParams& params, const R
           round.option = i;
     }
     for (const auto& t : s.tally) round.tally.push_back(t);
-    round.figures.emplace_back("stage", std::to_string(rs ? 0 : s.round));
+    if (!rs) round.figures.emplace_back("stage", std::to_string(s.round));
     for (const auto& f : s.figures) {
       if (f.first == "nt_votes") round.figures.emplace_back("exhausted", f.second);
       else round.figures.push_back(f);

@@ -54,6 +54,10 @@ expect "blt: schulze" 0 'Schulze' -- "$allot" tally "$blt" --rule schulze
 expect "blt: schulze margin option" 0 'margin' -- "$allot" tally "$blt" --rule schulze --option strength=margin
 expect "blt: borda" 0 'Borda' -- "$allot" tally "$blt" --rule borda
 expect "blt: meek" 0 'Meek' -- "$allot" tally "$blt" --rule stv-meek
+ext=$fixtures/blt/extensions.blt
+for rule in irv stv bottoms-up irv-multipass stv-meek stv-wigm stv-warren stv-scottish stv-mpls stv-cfer qpq schulze ranked-pairs borda; do
+  expect "blt with [tie], nicknames, equal ranks: $rule" 0 'Elected \(1\)' -- "$allot" tally "$ext" --rule "$rule"
+done
 expect "blt: bad option value" 2 'overvote' -- "$allot" tally "$blt" --rule stv --option overvote_rule=bogus
 expect "blt: bad --option" 2 'KEY=VALUE' -- "$allot" tally "$blt" --option nonsense
 expect "blt: bad seats" 2 'seats must be a whole number' -- "$allot" tally "$blt" --seats zero

@@ -223,21 +223,20 @@ TEST(StvVariants, DroopDefaultsAreUsedWhenOptionsAreAbsent) {
 }
 
 TEST(StvVariants, TieOrderDecidesWhoIsDefeated) {
-  // 4 Castor>Pollux, 2 Helen: Pollux and Helen tie for the second seat.
-  const RankedElection e = election({"Castor", "Pollux", "Helen"}, 2, {{{{0}, {1}}, 4}, {{{2}}, 2}});
+  // 6 A>B, 3 C, two seats: once A keeps half of its ballots, B and C tie at 3.
+  const RankedElection e = election({"A", "B", "C"}, 2, {{{{0}, {1}}, 6}, {{{2}}, 3}});
   for (const char* arithmetic : {"guarded", "rational"}) {
     const Result by_order = allot::stv_meek(e, options({{"arithmetic", arithmetic}}));
     EXPECT_EQ(by_order.winners, (std::vector<int>{0, 2})) << arithmetic;
-    const Result by_tie =
-        allot::stv_meek(e, options({{"arithmetic", arithmetic}, {"tie_order", R"(["Helen","Pollux","Castor"])"}}));
+    const Result by_tie = allot::stv_meek(e, options({{"arithmetic", arithmetic}, {"tie_order", R"(["C","B","A"])"}}));
     EXPECT_EQ(by_tie.winners, (std::vector<int>{0, 1})) << arithmetic;
     EXPECT_EQ(by_tie.tie_order, (std::vector<int>{2, 1, 0})) << arithmetic;
   }
-  const Result wigm = allot::stv_wigm(e, options({{"arithmetic", "rational"}, {"tie_order", "Helen, Pollux, Castor"}}));
+  const Result wigm = allot::stv_wigm(e, options({{"arithmetic", "rational"}, {"tie_order", "C, B, A"}}));
   EXPECT_EQ(wigm.winners, (std::vector<int>{0, 1}));
-  // With 9 fixed places the PR Foundation rule rounds keep values up: Castor keeps
-  // 2.000000004, Pollux gets 1.999999996 and loses outright, whatever the tie order.
-  const Result prf = allot::stv_meek(e, options({{"droop_rule", "meek-prf"}, {"tie_order", R"(["Helen","Pollux","Castor"])"}}));
+  // With 9 fixed places the PR Foundation rule rounds keep values up: A keeps
+  // 3.000000006, B gets 2.999999994 and loses outright, whatever the tie order.
+  const Result prf = allot::stv_meek(e, options({{"droop_rule", "meek-prf"}, {"tie_order", R"(["C","B","A"])"}}));
   EXPECT_EQ(prf.winners, (std::vector<int>{0, 2}));
 }
 
@@ -347,12 +346,12 @@ TEST(StvVariants, BadOptionsAreUsageErrors) {
 }
 
 TEST(StvVariants, StvRsStopsOrForcesAPositiveSurplus) {
-  // Two ballots A=B>C and A=C>B, two seats (STV-rs's crashes/minimal ballots): once
-  // A is elected its vote falls a unit below the quota and Droop.py's total surplus
-  // turns negative. STV-rs's Droop.py-compatible mode stops there; the default
+  // 3 A=B>C and 3 A=C>B, two seats, 9 fixed places: once A is elected its vote
+  // ends a unit below the quota and Droop.py's total surplus turns negative.
+  // STV-rs's Droop.py-compatible mode stops there; the default
   // (force_positive_surplus unset) finishes the count with the fix, as STV-rs's
   // --force-positive-surplus does.
-  const RankedElection e = election({"Apple", "Banana", "Cherry"}, 2, {{{{0, 1}, {2}}, 1}, {{{0, 2}, {1}}, 1}});
+  const RankedElection e = election({"A", "B", "C"}, 2, {{{{0, 1}, {2}}, 3}, {{{0, 2}, {1}}, 3}});
   EXPECT_THROW(allot::stv_meek(e, options({{"droop_rule", "stv-rs"}, {"force_positive_surplus", "false"}})),
                allot::UsageError);
   const Result r = allot::stv_meek(e, options({{"droop_rule", "stv-rs"}}));
@@ -361,6 +360,17 @@ TEST(StvVariants, StvRsStopsOrForcesAPositiveSurplus) {
   EXPECT_EQ(p["force_positive_surplus"], "true");
   const Result forced = allot::stv_meek(e, options({{"droop_rule", "stv-rs"}, {"force_positive_surplus", "true"}}));
   EXPECT_EQ(forced.winners, r.winners);
+}
+
+TEST(StvVariants, ExactMeekThatNeverSettlesIsAUsageError) {
+  // 1.2 B>E, 2 B=F=A; three seats. With B and E elected the exact keep factors
+  // double in length at every iteration while the surplus creeps towards zero.
+  RankedElection e = election({"A", "B", "C", "D", "E", "F"}, 3, {});
+  e.ballots = {RankedBallot{{{1}, {4}}, {12, 1}}, RankedBallot{{{1, 5, 0}}, {2, 0}}};
+  EXPECT_THROW(allot::stv_meek(e, options({{"arithmetic", "rational"}})), allot::UsageError);
+  const Result guarded = allot::stv_meek(e, {});
+  EXPECT_EQ(guarded.winners, (std::vector<int>{1, 4, 5}));
+  check_result(e, guarded);
 }
 
 TEST(StvVariants, CaseRunnerNamesTheFirstDifference) {
