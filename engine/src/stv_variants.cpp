@@ -730,6 +730,40 @@ class Counter {
   std::vector<EqBallot> eq;
   std::vector<StvStep> steps;
   std::vector<std::vector<V>> round_votes;  // votes at the start of each round (Scottish ties)
+
+  // Sure losers (Droop.py's batch defeat): the largest group of lowest hopeful
+  // candidates whose votes together with `surp` stay below the next candidate,
+  // never splitting candidates the arithmetic cannot tell apart, and never more
+  // than can be defeated with seats still to fill.
+  std::vector<int> sure_losers(const V& surp) {
+    const std::vector<int> sorted = by_vote(hopeful(), false);
+    std::vector<std::vector<int>> groups;
+    std::vector<int> group;
+    V v = a.zero();
+    for (int x : sorted) {
+      if (a.cmp(v + surp, vote_of(x)) >= 0) {
+        group.push_back(x);
+      } else {
+        if (!group.empty()) groups.push_back(group);
+        group = {x};
+        v = vote_of(x);
+      }
+    }
+    if (!group.empty()) groups.push_back(group);
+    v = a.zero();
+    const int max_defeat = nhopeful() - seats_left();
+    int maxg = -1, ncand = 0;
+    for (std::size_t g = 0; g + 1 < groups.size(); ++g) {
+      ncand += static_cast<int>(groups[g].size());
+      if (ncand > max_defeat) break;
+      v += sum_votes(groups[g]);
+      if (a.cmp(v + surp, vote_of(groups[g + 1][0])) < 0) maxg = static_cast<int>(g);
+    }
+    std::vector<int> batch;
+    for (int g = 0; g <= maxg; ++g) batch.insert(batch.end(), groups[static_cast<std::size_t>(g)].begin(),
+                                                 groups[static_cast<std::size_t>(g)].end());
+    return batch;
+  }
 };
 
 // ---------------------------------------------------------------- Meek, Warren
@@ -846,33 +880,7 @@ class MeekCount {
   // the whole surplus stay below the next candidate (never splitting near-ties).
   std::vector<int> batch_defeat(const V& surp) {
     if (c_.o.defeat_batch == "none") return {};
-    const std::vector<int> sorted = c_.by_vote(c_.hopeful(), false);
-    std::vector<std::vector<int>> groups;
-    std::vector<int> group;
-    V v = a_.zero();
-    for (int x : sorted) {
-      if (a_.cmp(v + surp, c_.vote_of(x)) >= 0) {
-        group.push_back(x);
-      } else {
-        if (!group.empty()) groups.push_back(group);
-        group = {x};
-        v = c_.vote_of(x);
-      }
-    }
-    if (!group.empty()) groups.push_back(group);
-    v = a_.zero();
-    const int max_defeat = c_.nhopeful() - c_.seats_left();
-    int maxg = -1, ncand = 0;
-    for (std::size_t g = 0; g + 1 < groups.size(); ++g) {
-      ncand += static_cast<int>(groups[g].size());
-      if (ncand > max_defeat) break;
-      v += c_.sum_votes(groups[g]);
-      if (a_.cmp(v + surp, c_.vote_of(groups[g + 1][0])) < 0) maxg = static_cast<int>(g);
-    }
-    std::vector<int> batch;
-    for (int g = 0; g <= maxg; ++g) batch.insert(batch.end(), groups[static_cast<std::size_t>(g)].begin(),
-                                                 groups[static_cast<std::size_t>(g)].end());
-    return batch;
+    return c_.sure_losers(surp);
   }
 
   enum class Status { None, Omega, Batch, Elected, Stable };
@@ -1446,33 +1454,7 @@ class WigmCount {
   std::vector<int> sure_losers() {
     V surp = a_.zero();
     for (int x : c_.pending_list()) surp += c_.vote_of(x) - c_.quota;
-    const std::vector<int> sorted = c_.by_vote(c_.hopeful(), false);
-    std::vector<std::vector<int>> groups;
-    std::vector<int> group;
-    V v = a_.zero();
-    for (int x : sorted) {
-      if (a_.cmp(v + surp, c_.vote_of(x)) >= 0) {
-        group.push_back(x);
-      } else {
-        if (!group.empty()) groups.push_back(group);
-        group = {x};
-        v = c_.vote_of(x);
-      }
-    }
-    if (!group.empty()) groups.push_back(group);
-    v = a_.zero();
-    const int max_defeat = c_.nhopeful() - c_.seats_left();
-    int maxg = -1, ncand = 0;
-    for (std::size_t g = 0; g + 1 < groups.size(); ++g) {
-      ncand += static_cast<int>(groups[g].size());
-      if (ncand > max_defeat) break;
-      v += c_.sum_votes(groups[g]);
-      if (a_.cmp(v + surp, c_.vote_of(groups[g + 1][0])) < 0) maxg = static_cast<int>(g);
-    }
-    std::vector<int> batch;
-    for (int g = 0; g <= maxg; ++g) batch.insert(batch.end(), groups[static_cast<std::size_t>(g)].begin(),
-                                                 groups[static_cast<std::size_t>(g)].end());
-    return batch;
+    return c_.sure_losers(surp);
   }
 
   // Droop.py's wigm_prf.py (PR Foundation reference WIGM).
