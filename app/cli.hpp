@@ -40,5 +40,11 @@ TieBreak tie_break_from(Args& args);
 
 int tally_main(std::vector<std::string> args);
 int conformance_main(std::vector<std::string> args);
+int verify_main(std::vector<std::string> args);
+int demo_main(std::vector<std::string> args);
+int codes_main(std::vector<std::string> args);
+int export_main(std::vector<std::string> args);
+int election_main(std::vector<std::string> args);
+int backup_main(std::vector<std::string> args);
 
 }  // namespace allot::cli

@@ -1,0 +1,192 @@
+#include "writer.hpp"
+
+#include <sqlite3.h>
+
+namespace allot::store {
+
+std::unique_ptr<SQLite::Database> open_connection(const std::string& path, bool writable) {
+  const int flags = writable ? (SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX)
+                             : (SQLite::OPEN_READONLY | SQLite::OPEN_FULLMUTEX);
+  auto db = std::make_unique<SQLite::Database>(path, flags, 5000);
+  if (writable) db->exec("PRAGMA journal_mode = WAL");
+  db->exec("PRAGMA synchronous = FULL");
+  db->exec("PRAGMA foreign_keys = ON");
+  db->exec("PRAGMA recursive_triggers = ON");  // REPLACE's deletions fire DELETE triggers too
+  return db;
+}
+
+void rethrow_sqlite(const SQLite::Exception& e) {
+  const std::string msg = e.what();
+  auto after = [&](const std::string& prefix) -> std::optional<std::string> {
+    auto p = msg.find(prefix);
+    if (p == std::string::npos) return std::nullopt;
+    return msg.substr(p + prefix.size());
+  };
+  if (auto m = after("frozen: ")) throw StoreError("frozen", *m);
+  if (auto m = after("state: ")) throw StoreError("wrong_state", *m);
+  if (auto m = after("append-only: ")) throw StoreError("invalid", *m);
+  const int code = e.getErrorCode() & 0xff;
+  if (code == SQLITE_FULL || code == SQLITE_READONLY || code == SQLITE_IOERR || code == SQLITE_CANTOPEN ||
+      code == SQLITE_BUSY || code == SQLITE_LOCKED || code == SQLITE_CORRUPT || code == SQLITE_NOTADB)
+    throw StoreError("unavailable", "the store cannot save right now (" + msg + "); nothing was saved");
+  if (code == SQLITE_CONSTRAINT) throw StoreError("conflict", "this clashes with what is stored (" + msg + ")");
+  throw StoreError("unavailable", "the store failed (" + msg + "); nothing was saved");
+}
+
+Writer::Writer(const std::string& db_path, std::size_t group_max, std::function<void()> on_group_failed)
+    : path_(db_path), group_max_(group_max == 0 ? 1 : group_max), on_group_failed_(std::move(on_group_failed)) {
+  // Open on the calling thread first so a bad path fails the constructor.
+  open_connection(path_, true);
+  thread_ = std::thread([this] { loop(); });
+}
+
+Writer::~Writer() {
+  {
+    std::lock_guard lk(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+WriterStats Writer::stats() const {
+  std::lock_guard lk(mu_);
+  WriterStats s = stats_;
+  s.queue_depth = queue_.size();
+  return s;
+}
+
+void Writer::submit(Job job) {
+  std::future<void> f;
+  {
+    std::lock_guard lk(mu_);
+    if (stopping_) throw StoreError("unavailable", "the store is shutting down; nothing was saved");
+    Item item{std::move(job), {}};
+    f = item.done.get_future();
+    queue_.push_back(std::move(item));
+  }
+  cv_.notify_one();
+  f.get();
+}
+
+void Writer::loop() {
+  std::unique_ptr<SQLite::Database> db;
+  try {
+    db = open_connection(path_, true);
+  } catch (...) {
+    db.reset();  // every request will be refused as "unavailable"
+  }
+  for (;;) {
+    std::deque<Item> group;
+    {
+      std::unique_lock lk(mu_);
+      cv_.wait(lk, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, nothing left
+      while (!queue_.empty() && group.size() < group_max_) {
+        group.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    if (!db) {
+      try {
+        db = open_connection(path_, true);
+      } catch (...) {
+        db.reset();
+      }
+    }
+    if (!db) {
+      for (auto& item : group)
+        item.done.set_exception(std::make_exception_ptr(
+            StoreError("unavailable", "the store's database cannot be opened; nothing was saved")));
+      continue;
+    }
+    std::vector<std::exception_ptr> errors(group.size());
+    bool group_ok = true;
+    try {
+      db->exec("BEGIN IMMEDIATE");
+    } catch (const SQLite::Exception& e) {
+      group_ok = false;
+      try {
+        rethrow_sqlite(e);
+      } catch (...) {
+        for (auto& err : errors) err = std::current_exception();
+      }
+    }
+    if (group_ok) {
+      for (std::size_t i = 0; i < group.size(); ++i) {
+        try {
+          db->exec("SAVEPOINT request");
+        } catch (const SQLite::Exception& e) {
+          group_ok = false;
+          try {
+            rethrow_sqlite(e);
+          } catch (...) {
+            for (auto& err : errors) err = std::current_exception();
+          }
+          break;
+        }
+        try {
+          try {
+            group[i].job(*db);
+          } catch (const SQLite::Exception& e) {
+            rethrow_sqlite(e);
+          }
+          db->exec("RELEASE request");
+        } catch (...) {
+          errors[i] = std::current_exception();
+          try {
+            db->exec("ROLLBACK TO request");
+            db->exec("RELEASE request");
+          } catch (...) {
+            group_ok = false;
+            break;
+          }
+        }
+      }
+      if (group_ok) {
+        try {
+          db->exec("COMMIT");
+        } catch (const SQLite::Exception& e) {
+          group_ok = false;
+          try {
+            rethrow_sqlite(e);
+          } catch (...) {
+            for (auto& err : errors) err = std::current_exception();
+          }
+        }
+      }
+      if (!group_ok) {
+        try {
+          db->exec("ROLLBACK");
+        } catch (...) {
+        }
+        for (auto& err : errors)
+          if (!err)
+            err = std::make_exception_ptr(
+                StoreError("unavailable", "the store could not save this group of requests; nothing was saved"));
+        if (on_group_failed_) on_group_failed_();
+      }
+    }
+    {
+      std::lock_guard lk(mu_);
+      stats_.transactions += group_ok ? 1 : 0;
+      stats_.requests += group.size();
+      if (group.size() > stats_.largest_group) stats_.largest_group = group.size();
+    }
+    for (std::size_t i = 0; i < group.size(); ++i) {
+      if (errors[i]) group[i].done.set_exception(errors[i]);
+      else group[i].done.set_value();
+    }
+    // A failed group may have left the writing connection unusable (e.g. disk
+    // full): reopen it for the next group.
+    if (!group_ok) {
+      try {
+        db = open_connection(path_, true);
+      } catch (...) {
+        db.reset();
+      }
+    }
+  }
+}
+
+}  // namespace allot::store

@@ -1,0 +1,239 @@
+// Crash safety of the store: a child process casts ballots and acknowledges each
+// one once cast() has returned; the test SIGKILLs it at random points (after a
+// random number of acknowledgements, read from its pipe) and restarts it, many
+// times. Afterwards every acknowledged ballot must be in the store, no credential
+// may have produced two ballots, no ballot may exist without a used code, and the
+// exported record must verify.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "allot/storage/canonical.hpp"
+#include "allot/storage/crypto.hpp"
+#include "allot/storage/merkle.hpp"
+#include "allot/storage/store.hpp"
+#include "allot/storage/verify.hpp"
+#include "store_fixture.hpp"
+
+#ifndef ALLOT_CRASH_CHILD
+#error "ALLOT_CRASH_CHILD (path of allot_crash_child) must be defined"
+#endif
+
+extern char** environ;
+
+namespace {
+
+using namespace allot;
+using namespace allot::testing;
+using nlohmann::json;
+
+constexpr int kKills = 32;          // at least this many SIGKILLs
+constexpr std::size_t kCodes = 400;
+constexpr unsigned kSeed = 20261123;
+const std::string kE = "test-2026";
+
+// A running child with its stdout on a pipe, read line by line.
+class Child {
+ public:
+  Child(const std::vector<std::string>& args) {
+    int fds[2];
+    if (::pipe(fds) != 0) throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO);
+    posix_spawn_file_actions_addclose(&fa, fds[0]);
+    posix_spawn_file_actions_addclose(&fa, fds[1]);
+    std::vector<char*> argv;
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    const int rc = posix_spawn(&pid_, argv[0], &fa, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&fa);
+    ::close(fds[1]);
+    fd_ = fds[0];
+    if (rc != 0) {
+      ::close(fd_);
+      throw std::runtime_error(std::string("posix_spawn: ") + std::strerror(rc));
+    }
+  }
+  ~Child() {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGKILL);
+      wait();
+    }
+    if (fd_ >= 0) ::close(fd_);
+  }
+  Child(const Child&) = delete;
+  Child& operator=(const Child&) = delete;
+
+  // The next line, or nothing at end of file.
+  std::optional<std::string> line() {
+    for (;;) {
+      const auto nl = buf_.find('\n');
+      if (nl != std::string::npos) {
+        std::string l = buf_.substr(0, nl);
+        buf_.erase(0, nl + 1);
+        return l;
+      }
+      char tmp[4096];
+      const ssize_t n = ::read(fd_, tmp, sizeof tmp);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return std::nullopt;
+      buf_.append(tmp, static_cast<std::size_t>(n));
+    }
+  }
+  void kill() { ::kill(pid_, SIGKILL); }
+  // Waits for the child; returns its wait status.
+  int wait() {
+    int status = 0;
+    while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+    }
+    pid_ = -1;
+    return status;
+  }
+
+ private:
+  pid_t pid_ = -1;
+  int fd_ = -1;
+  std::string buf_;
+};
+
+struct Acks {
+  std::map<std::string, std::string> leaf_of_code;  // code -> leaf
+  std::size_t lines = 0;
+  std::size_t code_acked_twice = 0;
+  void add(const std::string& line) {
+    char leaf[65] = {0}, code[64] = {0};
+    if (std::sscanf(line.c_str(), "ACK %64s %63s", leaf, code) != 2) {
+      ADD_FAILURE() << "unexpected line from the child: " << line;
+      return;
+    }
+    ++lines;
+    if (!leaf_of_code.emplace(code, leaf).second) ++code_acked_twice;
+  }
+};
+
+TEST(StoreCrash, KilledWriterLosesNothingAcknowledged) {
+  TempDir dir("crash");
+  const auto data = dir / "data";
+  const auto codes_file = dir / "codes.txt";
+  {
+    store::Options o;
+    o.data_dir = data;
+    o.batch_min = 8;
+    store::Store s(o);
+    s.create_election("admin", store_definition());
+    const auto codes = s.generate_codes("admin", kE, kCodes);
+    s.open("admin", kE);
+    std::ofstream out(codes_file);
+    for (const auto& c : codes) out << c << "\n";
+  }
+  const std::vector<std::string> args = {ALLOT_CRASH_CHILD, data.string(), kE, codes_file.string()};
+
+  std::mt19937 rng(kSeed);
+  std::uniform_int_distribution<int> ack_count(1, 20);
+  Acks acks;
+  int kills = 0, runs = 0;
+  bool finished = false;
+  while (kills < kKills) {
+    const int target = ack_count(rng);
+    Child child(args);
+    ++runs;
+    int seen = 0;
+    bool done = false;
+    while (seen < target) {
+      auto l = child.line();
+      if (!l) break;
+      if (*l == "DONE") {
+        done = true;
+        break;
+      }
+      acks.add(*l);
+      ++seen;
+    }
+    if (!done) {
+      child.kill();
+      ++kills;
+    }
+    // Whatever the child printed before it died was acknowledged too.
+    while (auto l = child.line()) {
+      if (*l == "DONE") done = true;
+      else acks.add(*l);
+    }
+    const int status = child.wait();
+    if (done) {
+      EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "status " << status;
+      finished = true;
+      break;
+    }
+    ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
+        << "the child ended by itself (status " << status << ") after " << seen << " acknowledgements";
+  }
+  // One last run to the end: every code gets used.
+  if (!finished) {
+    Child child(args);
+    ++runs;
+    bool done = false;
+    while (auto l = child.line()) {
+      if (*l == "DONE") done = true;
+      else acks.add(*l);
+    }
+    const int status = child.wait();
+    EXPECT_TRUE(done);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "status " << status;
+  }
+
+  store::Options o;
+  o.data_dir = data;
+  o.batch_min = 8;
+  store::Store s(o);
+  s.close("admin", kE);
+  const auto ballots = s.ballots(kE);
+  std::set<std::string> leaves;
+  for (const auto& b : ballots) leaves.insert(crypto::to_hex(merkle::leaf_hash(canonical::dump(b))));
+  std::size_t found = 0, lost = 0;
+  for (const auto& [code, leaf] : acks.leaf_of_code) {
+    if (leaves.count(leaf)) ++found;
+    else {
+      ++lost;
+      ADD_FAILURE() << "acknowledged ballot " << leaf << " (code " << code << ") is not in the store";
+    }
+  }
+  const json counts = s.officer_log(kE).back().at("details").at("counts");
+  const auto codes_used = counts.at("codes_used").at("").get<std::int64_t>();
+  const auto n = static_cast<std::int64_t>(ballots.size());
+  const std::int64_t doubled = std::max<std::int64_t>(0, n - codes_used) + static_cast<std::int64_t>(acks.code_acked_twice);
+  std::printf("[ crash ] kills %d, runs %d, acknowledged %zu, found %zu, lost %zu, double %lld; "
+              "ballots %lld, codes used %lld of %zu\n",
+              kills, runs, acks.lines, found, lost, static_cast<long long>(doubled), static_cast<long long>(n),
+              static_cast<long long>(codes_used), kCodes);
+  EXPECT_GE(kills, kKills);
+  EXPECT_EQ(lost, 0u);
+  EXPECT_EQ(doubled, 0);
+  EXPECT_EQ(acks.code_acked_twice, 0u);
+  EXPECT_EQ(n, codes_used);                    // no credential voted twice, no ballot without a code
+  EXPECT_EQ(leaves.size(), ballots.size());    // no ballot twice
+  EXPECT_EQ(codes_used, static_cast<std::int64_t>(kCodes));  // the last run used every code
+  EXPECT_EQ(used_codes(data, kE), codes_used);
+  EXPECT_EQ(counts.at("ballots"), n);
+
+  s.tally("admin", kE, "crash seed");
+  const auto out = dir / "record";
+  s.export_record(kE, out);
+  const auto report = verify::verify_record(out);
+  EXPECT_TRUE(report.ok()) << report.text();
+}
+
+}  // namespace
