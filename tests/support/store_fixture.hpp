@@ -34,6 +34,9 @@ namespace allot::testing {
 
 using nlohmann::json;
 
+// The id of store_definition()'s election.
+inline const std::string kE = "test-2026";
+
 inline json texts(const std::string& en) { return json{{"en", en}}; }
 
 inline json store_definition(const std::string& id = "test-2026") {

@@ -23,7 +23,6 @@ using namespace allot::testing;
 using nlohmann::json;
 using store::Store;
 
-const std::string kE = "test-2026";
 
 std::vector<std::string> table_names(const std::filesystem::path& dir) {
   SQLite::Database db(db_file(dir).string(), SQLite::OPEN_READONLY);

@@ -16,7 +16,6 @@ using namespace allot::testing;
 using nlohmann::json;
 using store::Store;
 
-const std::string kE = "test-2026";
 
 json batch_report(const Store& s, const std::string& batch) {
   for (const auto& b : s.paper_report(kE))

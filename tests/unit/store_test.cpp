@@ -35,7 +35,6 @@ using store::Receipt;
 using store::Store;
 using store::StoreError;
 
-const std::string kE = "test-2026";
 
 #define EXPECT_STORE_ERROR(expected_code, ...)                                                  \
   do {                                                                                          \

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "allot/storage/verify.hpp"
+#include "mutation.hpp"
 #include "record_builder.hpp"
 
 namespace {
@@ -501,42 +502,12 @@ TEST(VerifyTest, ConsistentForgeriesFailOnlyTheirCheck) {
 }
 
 TEST(VerifyTest, EverySingleBitFlipIsDetected) {
-  const Files& valid = valid_files();
-  std::vector<std::pair<std::string, std::size_t>> positions;  // (file, offset)
-  std::size_t total = 0;
-  for (const auto& [path, bytes] : valid) total += bytes.size();
-  std::mt19937_64 rng(7);
-  for (int i = 0; i < 300; ++i) {
-    std::size_t at = rng() % total;
-    for (const auto& [path, bytes] : valid) {
-      if (at < bytes.size()) {
-        positions.emplace_back(path, at);
-        break;
-      }
-      at -= bytes.size();
-    }
-  }
-  // Verifying is pure: share the positions out over a few threads.
-  std::vector<char> noticed(positions.size(), 0);
-  const std::size_t threads = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 8);
-  std::vector<std::thread> pool;
-  for (std::size_t t = 0; t < threads; ++t)
-    pool.emplace_back([&, t] {
-      for (std::size_t i = t; i < positions.size(); i += threads) {
-        Files copy = valid;
-        const auto& [path, at] = positions[i];
-        copy[path][at] = static_cast<char>(copy[path][at] ^ 1);
-        noticed[i] = verify::verify_files(copy).ok() ? 0 : 1;
-      }
-    });
-  for (auto& th : pool) th.join();
-  std::set<std::string> files_hit;
-  for (std::size_t i = 0; i < positions.size(); ++i) {
-    EXPECT_TRUE(noticed[i]) << "flipping the low bit of byte " << positions[i].second << " of " << positions[i].first
-                            << " went unnoticed";
-    files_hit.insert(positions[i].first);
-  }
-  EXPECT_GE(files_hit.size(), 8u);
+  std::size_t files_hit = 0;
+  const auto missed = allot::testing::unnoticed_byte_changes(
+      valid_files(), 300, 7, [](char c) { return static_cast<char>(c ^ 1); }, &files_hit);
+  EXPECT_TRUE(missed.empty()) << "flipping the low bit went unnoticed at " << missed.size()
+                              << " positions, e.g. " << (missed.empty() ? "" : missed.front());
+  EXPECT_GE(files_hit, 8u);
 }
 
 TEST(VerifyTest, GarbageFilesAreReportedNotThrown) {

@@ -364,9 +364,34 @@ class Record {
 };
 
 // ---------------------------------------------------------------------------
+// Named steps: each check's problems, or the exception it threw, become one line.
+
+class Steps {
+ protected:
+  using Outcome = std::pair<Problems, std::string>;  // problems, detail when ok
+
+  Report report_;
+
+  void step(const std::string& name, const std::function<Outcome()>& fn) {
+    try {
+      auto [problems, detail] = fn();
+      report_.checks.push_back(problems.outcome(name, detail));
+    } catch (const std::exception& e) {
+      report_.checks.push_back({name, false, std::string("could not be checked: ") + e.what()});
+    }
+  }
+
+  static Outcome unchecked(const std::string& why) {
+    Problems p;
+    p.add("not checked: " + why);
+    return {p, ""};
+  }
+};
+
+// ---------------------------------------------------------------------------
 // The checks of a record, in the order an auditor would follow them.
 
-class Verifier {
+class Verifier : Steps {
  public:
   explicit Verifier(const record::Files& files) : r_(files) {}
 
@@ -405,25 +430,7 @@ class Verifier {
   }
 
  private:
-  using Outcome = std::pair<Problems, std::string>;  // problems, detail when ok
-
   Record r_;
-  Report report_;
-
-  void step(const std::string& name, const std::function<Outcome()>& fn) {
-    try {
-      auto [problems, detail] = fn();
-      report_.checks.push_back(problems.outcome(name, detail));
-    } catch (const std::exception& e) {
-      report_.checks.push_back({name, false, std::string("could not be checked: ") + e.what()});
-    }
-  }
-
-  static Outcome unchecked(const std::string& why) {
-    Problems p;
-    p.add("not checked: " + why);
-    return {p, ""};
-  }
 
   // --- files ---------------------------------------------------------------
 
@@ -1324,7 +1331,7 @@ class Verifier {
 // ---------------------------------------------------------------------------
 // Receipts
 
-class ReceiptVerifier {
+class ReceiptVerifier : Steps {
  public:
   ReceiptVerifier(const record::Files& files, const json& receipt) : r_(files), receipt_(receipt) {}
 
@@ -1339,25 +1346,9 @@ class ReceiptVerifier {
   }
 
  private:
-  using Outcome = std::pair<Problems, std::string>;
   Record r_;
   json receipt_;
-  Report report_;
   std::optional<std::size_t> index_;
-
-  void step(const std::string& name, const std::function<Outcome()>& fn) {
-    try {
-      auto [problems, detail] = fn();
-      report_.checks.push_back(problems.outcome(name, detail));
-    } catch (const std::exception& e) {
-      report_.checks.push_back({name, false, std::string("could not be checked: ") + e.what()});
-    }
-  }
-  static Outcome unchecked(const std::string& why) {
-    Problems p;
-    p.add("not checked: " + why);
-    return {p, ""};
-  }
   json get(const char* field) const { return receipt_.is_object() ? receipt_.value(field, json()) : json(); }
 
   Outcome fields() {

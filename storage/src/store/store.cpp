@@ -1045,6 +1045,17 @@ void add_paper_entry(SQLite::Database& db, const std::string& election, const st
   q.exec();
 }
 
+// A disputed paper ballot, looked at by an officer who keyed neither entry.
+void require_third_look(SQLite::Database& db, const std::string& election, const std::string& batch,
+                        const std::string& serial, const std::string& actor) {
+  const auto status = paper_status(db, election, batch, serial);
+  if (!status) throw StoreError("not_found", "there is no paper ballot " + batch + "/" + serial);
+  if (*status != "disputed") throw StoreError("conflict", "this paper ballot is " + *status + ", not disputed");
+  for (const auto& e : paper_entries(db, election, batch, serial))
+    if (e.officer == actor)
+      throw StoreError("conflict", "you keyed one of the two entries: a third officer must decide on this ballot");
+}
+
 }  // namespace
 
 PaperOutcome Store::paper_enter(const std::string& actor, const std::string& election, const std::string& batch,
@@ -1109,12 +1120,7 @@ PaperOutcome Store::paper_resolve(const std::string& actor, const std::string& e
   const merkle::Hash leaf = merkle::leaf_hash(body);
   return impl_->write([&](SQLite::Database& db) -> PaperOutcome {
     Impl::require_state(db, election, {"open"}, "resolve paper ballots");
-    const auto status = paper_status(db, election, batch, serial);
-    if (!status) throw StoreError("not_found", "there is no paper ballot " + batch + "/" + serial);
-    if (*status != "disputed") throw StoreError("conflict", "this paper ballot is " + *status + ", not disputed");
-    for (const auto& e : paper_entries(db, election, batch, serial))
-      if (e.officer == actor)
-        throw StoreError("conflict", "you keyed one of the two entries: a third officer must resolve this ballot");
+    require_third_look(db, election, batch, serial, actor);
     add_paper_entry(db, election, batch, serial, 3, actor, district, canonical::dump(check.answers));
     impl_->insert_ballot(db, election, info->hash, body, leaf, "paper", district);
     set_paper_status(db, election, batch, serial, "resolved");
@@ -1128,12 +1134,7 @@ PaperOutcome Store::paper_spoil(const std::string& actor, const std::string& ele
   check_actor(actor);
   return impl_->write([&](SQLite::Database& db) -> PaperOutcome {
     Impl::require_state(db, election, {"open"}, "resolve paper ballots");
-    const auto status = paper_status(db, election, batch, serial);
-    if (!status) throw StoreError("not_found", "there is no paper ballot " + batch + "/" + serial);
-    if (*status != "disputed") throw StoreError("conflict", "this paper ballot is " + *status + ", not disputed");
-    for (const auto& e : paper_entries(db, election, batch, serial))
-      if (e.officer == actor)
-        throw StoreError("conflict", "you keyed one of the two entries: a third officer must decide on this ballot");
+    require_third_look(db, election, batch, serial, actor);
     add_paper_entry(db, election, batch, serial, 3, actor, "", "");
     set_paper_status(db, election, batch, serial, "spoiled");
     impl_->log_action(db, election, actor, "paper.spoil", json{{"batch", batch}, {"serial", serial}});

@@ -102,27 +102,26 @@ void Writer::loop() {
     }
     std::vector<std::exception_ptr> errors(group.size());
     bool group_ok = true;
-    try {
-      db->exec("BEGIN IMMEDIATE");
-    } catch (const SQLite::Exception& e) {
+    // A failure of the transaction itself fails every request of the group.
+    auto fail_all = [&](const SQLite::Exception& e) {
       group_ok = false;
       try {
         rethrow_sqlite(e);
       } catch (...) {
         for (auto& err : errors) err = std::current_exception();
       }
+    };
+    try {
+      db->exec("BEGIN IMMEDIATE");
+    } catch (const SQLite::Exception& e) {
+      fail_all(e);
     }
     if (group_ok) {
       for (std::size_t i = 0; i < group.size(); ++i) {
         try {
           db->exec("SAVEPOINT request");
         } catch (const SQLite::Exception& e) {
-          group_ok = false;
-          try {
-            rethrow_sqlite(e);
-          } catch (...) {
-            for (auto& err : errors) err = std::current_exception();
-          }
+          fail_all(e);
           break;
         }
         try {
@@ -147,12 +146,7 @@ void Writer::loop() {
         try {
           db->exec("COMMIT");
         } catch (const SQLite::Exception& e) {
-          group_ok = false;
-          try {
-            rethrow_sqlite(e);
-          } catch (...) {
-            for (auto& err : errors) err = std::current_exception();
-          }
+          fail_all(e);
         }
       }
       if (!group_ok) {
