@@ -163,6 +163,25 @@ Result run_any(const std::string& rule, const Contest& contest, const Profile& p
   return run_ranked_rule(rule, ranked_of(contest, profile), params);
 }
 
+// The engine profile of one contest: the answers of the ballots that have it, in
+// log order. Throws for an invalid answer (a verifier reports it as such).
+Profile profile_of(const Contest& contest, const std::vector<json>& ballots) {
+  Profile profile;
+  for (const json& b : ballots) {
+    const auto& answers = b.at("answers");
+    auto it = answers.find(contest.id);
+    if (it == answers.end()) continue;
+    MarkedBallot mb;
+    for (const auto& o : it->at("options")) mb.options.push_back(o.get<std::string>());
+    if (auto p = it->find("points"); p != it->end())
+      for (const auto& x : *p) mb.points.push_back(x.get<std::int64_t>());
+    BallotCheck bc = check_ballot(contest, mb);
+    if (!bc.ok) throw std::runtime_error("contest " + contest.id + ": a ballot is invalid: " + bc.problems.front());
+    profile.ballots.push_back(std::move(bc.ballot));
+  }
+  return profile;
+}
+
 }  // namespace
 
 std::string text_in(const json& texts, const std::string& language) {
@@ -588,19 +607,7 @@ std::vector<std::string> check_ballot_document(const json& m, const std::string&
 json tally_contest_with(const json& m, std::size_t index, const std::vector<json>& ballots, const std::string& rule,
                         const std::map<std::string, std::string>& rule_options, const std::string& seed) {
   const Contest contest = contest_at(m, index);
-  Profile profile;
-  for (const json& b : ballots) {
-    const auto& answers = b.at("answers");
-    auto it = answers.find(contest.id);
-    if (it == answers.end()) continue;
-    MarkedBallot mb;
-    for (const auto& o : it->at("options")) mb.options.push_back(o.get<std::string>());
-    if (auto p = it->find("points"); p != it->end())
-      for (const auto& x : *p) mb.points.push_back(x.get<std::int64_t>());
-    BallotCheck bc = check_ballot(contest, mb);
-    if (!bc.ok) throw std::runtime_error("contest " + contest.id + ": a ballot is invalid: " + bc.problems.front());
-    profile.ballots.push_back(std::move(bc.ballot));
-  }
+  const Profile profile = profile_of(contest, ballots);
   RuleParams params;
   params.tie_break = m.value("tie_break", std::string("ticket")) == "id-order" ? TieBreak::id_order()
                                                                                : TieBreak::ticket(seed);
@@ -628,18 +635,7 @@ Export export_contest(const json& m, std::size_t index, const std::vector<json>&
   const bool budget = contest.kind == ContestKind::Budget;
   const bool ranked = contest.kind == ContestKind::Selection && contest.format == BallotFormat::Ranked;
   if (!budget && !ranked) return out;
-  Profile profile;
-  for (const json& b : ballots) {
-    auto it = b.at("answers").find(contest.id);
-    if (it == b.at("answers").end()) continue;
-    MarkedBallot mb;
-    for (const auto& o : it->at("options")) mb.options.push_back(o.get<std::string>());
-    if (auto p = it->find("points"); p != it->end())
-      for (const auto& x : *p) mb.points.push_back(x.get<std::int64_t>());
-    BallotCheck bc = check_ballot(contest, mb);
-    if (!bc.ok) throw std::runtime_error("contest " + contest.id + ": a ballot is invalid: " + bc.problems.front());
-    profile.ballots.push_back(std::move(bc.ballot));
-  }
+  const Profile profile = profile_of(contest, ballots);
   if (budget) {
     out.file_name = contest.id + ".pb";
     out.bytes = write_pabulib(pabulib_from_contest(contest, profile, {{"instance", m.at("election").get<std::string>()}}));
