@@ -145,7 +145,15 @@ class Store {
   // A voter's ballot with a voting code or a kiosk token (whichever `typed` is):
   // validated against the manifest, then in one transaction the credential is
   // marked used and the ballot stored. Returns after the commit is durable.
-  Receipt cast(const std::string& election, const std::string& typed, const nlohmann::json& answers);
+  //
+  // `idempotency_key` (optional, 8 to 128 printable characters, chosen by the
+  // client per ballot): a repeated cast with the same code and key returns the
+  // receipt of the ballot stored the first time instead of "already used", and
+  // never stores twice. Keys are kept (as an HMAC with the code) only until close.
+  Receipt cast(const std::string& election, const std::string& typed, const nlohmann::json& answers,
+               const std::string& idempotency_key = "");
+  // Ballots stored so far (sealed or not), for the live turnout screen.
+  std::int64_t turnout(const std::string& election) const;
   // Seals every batch older than batch_max_age (the server calls this on a timer).
   void seal_due();
 

@@ -1,0 +1,59 @@
+// The JSON API under /api/v1 (docs/api/openapi.yaml documents every route).
+//
+// Api::handle is a function of (state, request): the store, in-memory sessions,
+// rate limiters and the clock. It never touches a socket, so unit tests call it
+// directly and the server calls it from its I/O threads (it is thread-safe).
+//
+// Every refusal is an ApiError mapped by one table (map_store_error) from the
+// store's error codes to HTTP statuses:
+//   invalid 400 (422 for a ballot that breaks a contest's rules), not_found 404,
+//   frozen 409, wrong_state 409, conflict 409, already_used 409, unknown_code 404,
+//   expired 410, not_sealed 409, unavailable 503.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "allot/http/message.hpp"
+#include "allot/storage/store.hpp"
+
+namespace allot::http {
+
+struct ApiOptions {
+  // Voter ballot sessions (after a code is exchanged) and officer sessions.
+  std::chrono::seconds voter_session_ttl{30 * 60};
+  std::chrono::seconds officer_session_ttl{8 * 60 * 60};
+  // Code guessing: failed code exchanges allowed per client address per minute,
+  // and in all per minute; beyond that 429 with Retry-After.
+  int code_failures_per_client_per_minute = 10;
+  int code_failures_global_per_minute = 600;
+  // Sign-in: after this many failures in a row a user is locked for lockout.
+  int signin_failures_before_lockout = 5;
+  std::chrono::seconds signin_lockout{15 * 60};
+  // Cookies get Secure when the server runs TLS (or says it is behind a TLS proxy).
+  bool secure_cookies = true;
+  // The clock (tests inject one).
+  std::function<std::chrono::system_clock::time_point()> clock;
+};
+
+// Maps a StoreError to the API's error (status, code, message, problems).
+ApiError map_store_error(const store::StoreError& e);
+
+class Api {
+ public:
+  Api(store::Store& store, ApiOptions options);
+  ~Api();
+  Api(const Api&) = delete;
+  Api& operator=(const Api&) = delete;
+
+  // Handles one request whose path starts with /api/v1 (404 JSON otherwise).
+  Response handle(const Request& request);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace allot::http

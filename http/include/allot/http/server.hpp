@@ -1,0 +1,64 @@
+// The HTTP(S) server: Boost.Beast over Asio, HTTP/1.1 with keep-alive, a small pool
+// of I/O threads, optional TLS (1.2+). It owns the transport only: limits and
+// timeouts, static files from web/, security headers, /healthz, /metrics, the access
+// log and graceful shutdown. Everything under /api/ goes to a handler function.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <ostream>
+#include <string>
+
+#include "allot/http/message.hpp"
+
+namespace allot::http {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8080;                 // 0 picks a free port
+  int io_threads = 2;
+  std::filesystem::path web_root;            // static front end; empty: none
+  std::filesystem::path tls_cert, tls_key;   // both set: HTTPS only
+  std::size_t max_connections = 1024;
+  std::size_t max_header_bytes = 8 * 1024;  // beyond: 431
+  std::size_t max_body_bytes = 256 * 1024;  // default per route; beyond: 413
+  std::chrono::seconds read_timeout{10};    // a request must arrive within this: else 408
+  std::chrono::seconds write_timeout{10};
+  std::chrono::seconds idle_timeout{30};    // keep-alive connections
+  // One JSON object per line (route, status, duration, bytes; never bodies,
+  // codes, tokens or cookies). Null: no access log.
+  std::ostream* access_log = nullptr;
+};
+
+using Handler = std::function<Response(const Request&)>;
+
+// Extra text appended to /metrics (the API's own counters).
+using MetricsSource = std::function<std::string()>;
+
+class Server {
+ public:
+  Server(ServerOptions options, Handler api, MetricsSource extra_metrics = {});
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds and listens (throws std::runtime_error with a clear message on failure).
+  void start();
+  std::uint16_t port() const;  // the bound port (after start)
+  std::string url() const;     // e.g. "http://127.0.0.1:8080"
+  // Blocks until stop() (or SIGINT/SIGTERM when handle_signals was called).
+  void wait();
+  // Stops accepting, lets in-flight requests finish (up to `grace`), then stops.
+  void stop(std::chrono::seconds grace = std::chrono::seconds(10));
+  // Installs SIGINT/SIGTERM handling that calls stop().
+  void handle_signals();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace allot::http
