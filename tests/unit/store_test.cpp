@@ -1099,3 +1099,58 @@ TEST(StoreRecord, ExportedRecordVerifies) {
 }
 
 }  // namespace
+
+namespace allot::testing {
+namespace {
+
+// A retry with the same code and idempotency key gets the first receipt back and
+// stores nothing twice; another key with a used code is "already used".
+TEST(StoreIdempotency, RetryReturnsTheFirstReceipt) {
+  TempDir dir;
+  FakeClock clock;
+  store::Store s(store_options(dir.path(), clock, /*batch_min=*/100));
+  auto codes = prepare_election(s, 2).codes;
+  const auto first = s.cast(kE, codes[0], answers_for("", 0), "kiosk-7-000001");
+  const auto again = s.cast(kE, codes[0], answers_for("", 1), "kiosk-7-000001");
+  EXPECT_EQ(first.leaf, again.leaf);
+  EXPECT_EQ(first.code, again.code);
+  EXPECT_EQ(first.document, again.document);
+  EXPECT_EQ(s.turnout(kE), 1);
+  EXPECT_EQ(error_code([&] { s.cast(kE, codes[0], answers_for("", 0), "kiosk-7-000002"); }), "already_used");
+  EXPECT_EQ(error_code([&] { s.cast(kE, codes[0], answers_for("", 0)); }), "already_used");
+  // The key belongs to the code: the same key with another code is a new ballot.
+  const auto other = s.cast(kE, codes[1], answers_for("", 0), "kiosk-7-000001");
+  EXPECT_NE(other.leaf, first.leaf);
+  EXPECT_EQ(s.turnout(kE), 2);
+  EXPECT_EQ(error_code([&] { s.cast(kE, codes[1], answers_for("", 0), "short"); }), "invalid");
+  EXPECT_EQ(error_code([&] { s.cast(kE, codes[1], answers_for("", 0), "has a space"); }), "invalid");
+}
+
+TEST(StoreIdempotency, ConcurrentRetriesStoreOneBallot) {
+  TempDir dir;
+  FakeClock clock;
+  store::Store s(store_options(dir.path(), clock, /*batch_min=*/100));
+  auto codes = prepare_election(s, 1).codes;
+  std::vector<std::string> leaves(16);
+  std::vector<std::thread> threads;
+  for (std::size_t t = 0; t < leaves.size(); ++t)
+    threads.emplace_back([&, t] { leaves[t] = s.cast(kE, codes[0], answers_for("", 0), "retry-key-42").leaf; });
+  for (auto& th : threads) th.join();
+  for (const auto& l : leaves) EXPECT_EQ(l, leaves.front());
+  EXPECT_EQ(s.turnout(kE), 1);
+}
+
+TEST(StoreIdempotency, KeysAreForgottenAtClose) {
+  TempDir dir;
+  FakeClock clock;
+  store::Store s(store_options(dir.path(), clock));
+  auto codes = prepare_election(s, 1).codes;
+  s.cast(kE, codes[0], answers_for("", 0), "forget-me-please");
+  s.close("admin", kE);
+  SQLite::Database db(db_file(dir.path()).string(), SQLite::OPEN_READONLY);
+  EXPECT_EQ(db.execAndGet("SELECT count(*) FROM idempotency").getInt(), 0);
+  EXPECT_EQ(error_code([&] { s.cast(kE, codes[0], answers_for("", 0), "forget-me-please"); }), "wrong_state");
+}
+
+}  // namespace
+}  // namespace allot::testing

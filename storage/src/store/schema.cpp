@@ -211,6 +211,17 @@ WHEN NEW.log_index IS NOT NULL AND EXISTS (SELECT 1 FROM ballots WHERE election 
      AND log_index = NEW.log_index AND leaf <> NEW.leaf)
 BEGIN SELECT RAISE(ABORT, 'append-only: this log position is taken'); END;
 )SQL"},
+    {7, "idempotency keys",
+     R"SQL(
+-- A client's retry of a ballot (same code, same key) gets the first receipt back.
+-- Rows live only while the election is open: close deletes them.
+CREATE TABLE idempotency (
+  election TEXT NOT NULL REFERENCES elections(id),
+  key      BLOB NOT NULL,               -- HMAC(code key, normalized code || 0x00 || client key)
+  leaf     BLOB NOT NULL,
+  PRIMARY KEY (election, key)
+) WITHOUT ROWID;
+)SQL"},
 };
 
 }  // namespace

@@ -806,6 +806,9 @@ void Store::close(const std::string& actor, const std::string& election) {
     SQLite::Statement upd(db, "UPDATE elections SET state = 'closed' WHERE id = ?");
     upd.bind(1, election);
     upd.exec();
+    SQLite::Statement forget(db, "DELETE FROM idempotency WHERE election = ?");
+    forget.bind(1, election);
+    forget.exec();
     impl_->log_action(
         db, election, actor, "election.close",
         json{{"checkpoint", {{"root", crypto::to_hex(h.frontier.root())}, {"size", h.frontier.size()}}},
@@ -923,15 +926,62 @@ json Store::result(const std::string& election) const {
 
 // --- voting ---------------------------------------------------------------------
 
-Receipt Store::cast(const std::string& election, const std::string& typed, const json& answers) {
+namespace {
+
+Receipt make_receipt(const std::string& election, const std::string& manifest_hash, const merkle::Hash& leaf,
+                     const crypto::SigningKey& key) {
+  Receipt r;
+  r.leaf = crypto::to_hex(leaf);
+  const std::string code =
+      codes::base32_prefix(std::string(reinterpret_cast<const char*>(leaf.data()), leaf.size()), 10);
+  r.code = code.substr(0, 5) + "-" + code.substr(5);
+  // Ed25519 is deterministic: a receipt made again for the same leaf is the same.
+  r.document = record::sign(json{{"allot", "receipt/1"},
+                                 {"code", r.code},
+                                 {"election", election},
+                                 {"leaf", r.leaf},
+                                 {"manifest", manifest_hash}},
+                            key);
+  return r;
+}
+
+std::optional<merkle::Hash> idempotent_leaf(SQLite::Database& db, const std::string& election, const std::string& key) {
+  SQLite::Statement q(db, "SELECT leaf FROM idempotency WHERE election = ? AND key = ?");
+  q.bind(1, election);
+  bind_blob(q, 2, key);
+  if (!q.executeStep()) return std::nullopt;
+  return hash_of_blob(q.getColumn(0));
+}
+
+}  // namespace
+
+Receipt Store::cast(const std::string& election, const std::string& typed, const json& answers,
+                    const std::string& idempotency_key) {
   auto info = impl_->manifest_info(election);
   const std::string normalized = impl_->parse_typed(typed);
   const std::string h = blob_of(impl_->credential_hmac(normalized));
+  std::string ikey;
+  if (!idempotency_key.empty()) {
+    if (idempotency_key.size() < 8 || idempotency_key.size() > 128 ||
+        !std::all_of(idempotency_key.begin(), idempotency_key.end(),
+                     [](char c) { return c > 0x20 && c < 0x7f; }))
+      throw StoreError("invalid", "an idempotency key is 8 to 128 printable characters without spaces");
+    ikey = blob_of(impl_->credential_hmac(normalized + std::string(1, '\0') + idempotency_key));
+  }
   const auto now = unix_seconds(impl_->now());
-  auto row = impl_->read([&](SQLite::Database& db) {
+  struct Found {
+    std::optional<CredentialRow> credential;
+    std::optional<merkle::Hash> repeat;  // the leaf of a ballot stored with this key
+  };
+  const Found found = impl_->read([&](SQLite::Database& db) {
     Impl::require_state(db, election, {"open"}, "vote");
-    return find_credential(db, election, h);
+    Found f;
+    if (!ikey.empty()) f.repeat = idempotent_leaf(db, election, ikey);
+    if (!f.repeat) f.credential = find_credential(db, election, h);
+    return f;
   });
+  if (found.repeat) return make_receipt(election, info->hash, *found.repeat, impl_->key);
+  const auto& row = found.credential;
   check_usable(row, now);
   const auto check = manifest::check_answers(info->manifest, info->contests, row->district, answers);
   if (!check.ok)
@@ -940,8 +990,8 @@ Receipt Store::cast(const std::string& election, const std::string& typed, const
   const json doc = manifest::make_ballot(info->hash, channel, row->district, check.answers,
                                          crypto::to_hex(crypto::random_bytes(16)));
   const std::string body = canonical::dump(doc);
-  const merkle::Hash leaf = merkle::leaf_hash(body);
-  impl_->write([&](SQLite::Database& db) {
+  const merkle::Hash fresh = merkle::leaf_hash(body);
+  const merkle::Hash leaf = impl_->write([&](SQLite::Database& db) -> merkle::Hash {
     Impl::require_state(db, election, {"open"}, "vote");  // it may have closed meanwhile
     SQLite::Statement use(db,
                           "UPDATE credentials SET used = 1 WHERE election = ? AND hmac = ? AND used = 0 "
@@ -949,20 +999,33 @@ Receipt Store::cast(const std::string& election, const std::string& typed, const
     use.bind(1, election);
     bind_blob(use, 2, h);
     use.bind(3, now);
-    if (use.exec() != 1) refuse_credential(find_credential(db, election, h), now);
-    impl_->insert_ballot(db, election, info->hash, body, leaf, channel, row->district);
+    if (use.exec() != 1) {
+      // A concurrent retry with the same key may have stored the ballot meanwhile.
+      if (!ikey.empty())
+        if (auto stored = idempotent_leaf(db, election, ikey)) return *stored;
+      refuse_credential(find_credential(db, election, h), now);
+    }
+    impl_->insert_ballot(db, election, info->hash, body, fresh, channel, row->district);
+    if (!ikey.empty()) {
+      SQLite::Statement ins(db, "INSERT INTO idempotency (election, key, leaf) VALUES (?, ?, ?)");
+      ins.bind(1, election);
+      bind_blob(ins, 2, ikey);
+      bind_blob(ins, 3, blob_of(fresh));
+      ins.exec();
+    }
+    return fresh;
   });
-  Receipt r;
-  r.leaf = crypto::to_hex(leaf);
-  const std::string code = codes::base32_prefix(std::string(reinterpret_cast<const char*>(leaf.data()), leaf.size()), 10);
-  r.code = code.substr(0, 5) + "-" + code.substr(5);
-  r.document = record::sign(json{{"allot", "receipt/1"},
-                                 {"code", r.code},
-                                 {"election", election},
-                                 {"leaf", r.leaf},
-                                 {"manifest", info->hash}},
-                            impl_->key);
-  return r;
+  return make_receipt(election, info->hash, leaf, impl_->key);
+}
+
+std::int64_t Store::turnout(const std::string& election) const {
+  return impl_->read([&](SQLite::Database& db) {
+    Impl::state_of(db, election);
+    SQLite::Statement q(db, "SELECT count(*) FROM ballots WHERE election = ?");
+    q.bind(1, election);
+    q.executeStep();
+    return q.getColumn(0).getInt64();
+  });
 }
 
 void Store::seal_due() {
