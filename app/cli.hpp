@@ -46,5 +46,6 @@ int codes_main(std::vector<std::string> args);
 int export_main(std::vector<std::string> args);
 int election_main(std::vector<std::string> args);
 int backup_main(std::vector<std::string> args);
+int serve_main(std::vector<std::string> args);
 
 }  // namespace allot::cli

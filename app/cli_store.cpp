@@ -57,6 +57,7 @@ const char* kElectionHelp =
 
 const char* kDemoHelp =
     "Usage: allot demo --data DIR [--ballots N] [--publish]\n"
+    "       allot demo --data DIR --show     (the demo's codes and login again)\n"
     "\n"
     "Creates two ready demo elections in DIR and opens them:\n"
     "  riverside-budget-2026  a borough budget (12 borough-wide projects, two ward\n"
@@ -157,6 +158,26 @@ json random_answers(const json& manifest, const std::vector<Contest>& contests, 
     answers[c.id] = json{{"options", ids}};
   }
   return answers;
+}
+
+void print_demo(const json& out, const std::string& data) {
+  const fs::path demo_file = fs::path(data) / "demo.json";
+  std::cout << "Demo in " << data << "\n\n"
+            << "Officer login: officer / " << out["officer"]["password"].get<std::string>() << "\n\n";
+  for (const auto& e : out["elections"]) {
+    std::cout << e["title"].get<std::string>() << " (" << e["id"].get<std::string>() << "), "
+              << e["state"].get<std::string>() << ", " << e["ballots"].get<std::size_t>() << " demo ballots cast\n";
+    if (e["state"] != "open") continue;
+    std::cout << "  voting codes you can use:";
+    int shown = 0;
+    for (const auto& c : e["codes"]) {
+      if (shown++ == 4) break;
+      std::cout << "\n    " << c["code"].get<std::string>();
+      if (!c["district"].get<std::string>().empty()) std::cout << "  (" << c["district"].get<std::string>() << ")";
+    }
+    std::cout << "\n";
+  }
+  std::cout << "\nAll unused codes and the login are in " << demo_file.string() << " (readable by you only).\n";
 }
 
 }  // namespace
@@ -321,6 +342,16 @@ int demo_main(std::vector<std::string> argv) {
   }
   try {
     const std::string data = require(a, "data", kDemoHelp);
+    if (a.flag("--show")) {
+      check_no_more(a, kDemoHelp);
+      const fs::path demo_file = fs::path(data) / "demo.json";
+      if (!fs::exists(demo_file)) throw UsageError("there is no demo in " + data);
+      json out = json::parse(read_file(demo_file.string()));
+      store::Store st(store_options(data));
+      for (auto& e : out["elections"]) e["state"] = st.state(e["id"].get<std::string>());
+      print_demo(out, data);
+      return kOk;
+    }
     const bool publish = a.flag("--publish");
     std::size_t ballots = 0;
     if (auto b = a.value("--ballots")) {
@@ -410,23 +441,7 @@ int demo_main(std::vector<std::string> argv) {
     }
     write_private_file(demo_file, out.dump(2) + "\n");
 
-    std::cout << "Demo ready in " << data << "\n\n"
-              << "Officer login: officer / " << password << "\n\n";
-    for (const auto& e : out["elections"]) {
-      std::cout << e["title"].get<std::string>() << " (" << e["id"].get<std::string>() << "), "
-                << e["state"].get<std::string>() << ", " << e["ballots"].get<std::size_t>() << " ballots cast\n";
-      if (e["state"] == "open") {
-        std::cout << "  voting codes you can use:";
-        int shown = 0;
-        for (const auto& c : e["codes"]) {
-          if (shown++ == 4) break;
-          std::cout << "\n    " << c["code"].get<std::string>();
-          if (!c["district"].get<std::string>().empty()) std::cout << "  (" << c["district"].get<std::string>() << ")";
-        }
-        std::cout << "\n";
-      }
-    }
-    std::cout << "\nAll unused codes and the login are in " << demo_file.string() << " (readable by you only).\n";
+    print_demo(out, data);
     return kOk;
   } catch (const store::StoreError& e) {
     return store_error(e);

@@ -16,7 +16,8 @@ namespace {
 const char* kVerifyHelp =
     "Usage: allot verify RECORD [--receipt FILE]\n"
     "\n"
-    "Checks an election record directory: every signature, the hash chains and Merkle\n"
+    "RECORD is an election record directory, or a .tar archive of one (as downloaded).\n"
+    "Checks the record: every signature, the hash chains and Merkle\n"
     "checkpoints of the ballot and officer logs, that the officers' actions happened in\n"
     "an allowed order, that the counts agree with the ballots, and that re-counting\n"
     "every contest from the ballots gives exactly the published result and exports.\n"
@@ -41,13 +42,23 @@ int verify_main(std::vector<std::string> raw) {
     const auto receipt_path = args.value("--receipt");
     if (auto unknown = args.unknown_flag()) throw UsageError("unknown option " + *unknown);
     const auto positional = args.positional();
-    if (positional.size() != 1) throw UsageError("give exactly one record directory");
+    if (positional.size() != 1) throw UsageError("give exactly one record directory or .tar file");
     const std::filesystem::path dir = positional.front();
 
     std::error_code ec;
-    if (!std::filesystem::is_directory(dir, ec)) {
-      std::cerr << "allot verify: " << dir.string() << " is not a readable directory\n";
+    const bool is_archive = !std::filesystem::is_directory(dir, ec) && std::filesystem::is_regular_file(dir, ec);
+    if (!is_archive && !std::filesystem::is_directory(dir, ec)) {
+      std::cerr << "allot verify: " << dir.string() << " is not a readable directory or .tar file\n";
       return kUsage;
+    }
+    std::string archive;
+    if (is_archive) {
+      try {
+        archive = read_file(dir.string());
+      } catch (const std::exception& e) {
+        std::cerr << "allot verify: " << e.what() << "\n";
+        return kUsage;
+      }
     }
     nlohmann::json receipt;
     if (receipt_path) {
@@ -64,10 +75,11 @@ int verify_main(std::vector<std::string> raw) {
     record::Files files;
     verify::Report report;
     try {
-      files = record::read_files(dir);
+      files = is_archive ? record::from_tar(archive) : record::read_files(dir);
       report = verify::verify_files(files);
     } catch (const std::exception& e) {
-      // A record holding a symlink or a special file is not a record: report it as a failed check.
+      // A record holding a symlink or a special file (or a damaged archive) is not a
+      // record: report it as a failed check.
       report.checks.push_back({"record files", false, e.what()});
     }
     if (receipt_path) {

@@ -16,6 +16,7 @@ const char* kUsageText =
     "  allot tally FILE.pb --compare [--json]\n"
     "  allot conformance DIR\n"
     "  allot verify RECORD [--receipt FILE]\n"
+    "  allot serve --data DIR [--port N] [--tls-cert F --tls-key F] [--config FILE]\n"
     "  allot demo --data DIR [--ballots N] [--publish]\n"
     "  allot codes --data DIR --election ID --count N [--district D] --out FILE.csv\n"
     "  allot export --data DIR --election ID --out RECORD\n"
@@ -29,6 +30,7 @@ const char* kUsageText =
     "  tally        count the ballots of a Pabulib file with a rule and explain the outcome\n"
     "  conformance  check the rules against reference outcomes (DIR holds .pb files and expected/)\n"
     "  verify       check a signed election record (and a voter's receipt): signatures, logs, counts, re-tally\n"
+    "  serve        run the voting site and its API over a data directory\n"
     "  demo         create two ready demo elections (budget and pilot selection) in a data directory\n"
     "  codes        generate voting codes for an election before it opens (printable CSV)\n"
     "  export       write the signed election record of a tallied election\n"
@@ -63,6 +65,7 @@ int main(int argc, char** argv) {
   if (cmd == "tally") return allot::cli::tally_main(std::move(args));
   if (cmd == "conformance") return allot::cli::conformance_main(std::move(args));
   if (cmd == "verify") return allot::cli::verify_main(std::move(args));
+  if (cmd == "serve") return allot::cli::serve_main(std::move(args));
   if (cmd == "demo") return allot::cli::demo_main(std::move(args));
   if (cmd == "codes") return allot::cli::codes_main(std::move(args));
   if (cmd == "export") return allot::cli::export_main(std::move(args));

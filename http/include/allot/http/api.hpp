@@ -26,12 +26,15 @@ struct ApiOptions {
   std::chrono::seconds voter_session_ttl{30 * 60};
   std::chrono::seconds officer_session_ttl{8 * 60 * 60};
   // Code guessing: failed code exchanges allowed per client address per minute,
-  // and in all per minute; beyond that 429 with Retry-After.
+  // and in all per minute; beyond that 429 with Retry-After (0 or less: no limit).
   int code_failures_per_client_per_minute = 10;
   int code_failures_global_per_minute = 600;
-  // Sign-in: after this many failures in a row a user is locked for lockout.
+  // Sign-in: after this many failures in a row a user is locked for lockout
+  // (0 or less: never).
   int signin_failures_before_lockout = 5;
   std::chrono::seconds signin_lockout{15 * 60};
+  // How long a kiosk token issued through the API stays valid.
+  std::chrono::seconds kiosk_token_ttl{15 * 60};
   // Cookies get Secure when the server runs TLS (or says it is behind a TLS proxy).
   bool secure_cookies = true;
   // The clock (tests inject one).
@@ -50,6 +53,11 @@ class Api {
 
   // Handles one request whose path starts with /api/v1 (404 JSON otherwise).
   Response handle(const Request& request);
+
+  // Prometheus text lines of the API's own figures (ballots accepted by channel,
+  // the store writer's queue depth and largest group, code-exchange and sign-in
+  // failures), for the server's /metrics.
+  std::string metrics_text() const;
 
  private:
   struct Impl;

@@ -22,9 +22,12 @@ struct ServerOptions {
   int io_threads = 2;
   std::filesystem::path web_root;            // static front end; empty: none
   std::filesystem::path tls_cert, tls_key;   // both set: HTTPS only
-  std::size_t max_connections = 1024;
+  std::size_t max_connections = 1024;        // beyond: 503 and close (TLS: closed at once)
   std::size_t max_header_bytes = 8 * 1024;  // beyond: 431
   std::size_t max_body_bytes = 256 * 1024;  // default per route; beyond: 413
+  // Optional per-route body limit: given a request's method and decoded path, the
+  // most body bytes it may carry (0: max_body_bytes). E.g. larger for file imports.
+  std::function<std::size_t(const std::string& method, const std::string& path)> body_limit_for;
   std::chrono::seconds read_timeout{10};    // a request must arrive within this: else 408
   std::chrono::seconds write_timeout{10};
   std::chrono::seconds idle_timeout{30};    // keep-alive connections
@@ -49,9 +52,14 @@ class Server {
   void start();
   std::uint16_t port() const;  // the bound port (after start)
   std::string url() const;     // e.g. "http://127.0.0.1:8080"
-  // Blocks until stop() (or SIGINT/SIGTERM when handle_signals was called).
+  // Blocks until stop() (or SIGINT/SIGTERM when handle_signals was called) has
+  // finished; returns at once when the server was never started.
   void wait();
   // Stops accepting, lets in-flight requests finish (up to `grace`), then stops.
+  // Idle keep-alive connections close at once; responses written meanwhile say
+  // "Connection: close". Returns when stopped (a handler still running after `grace`
+  // delays the return until it ends: its thread is joined). Idempotent; called from
+  // a handler it only starts the stop (in a thread of its own) and returns.
   void stop(std::chrono::seconds grace = std::chrono::seconds(10));
   // Installs SIGINT/SIGTERM handling that calls stop().
   void handle_signals();

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <string_view>
 
 #include "allot/storage/crypto.hpp"
 
@@ -38,5 +39,23 @@ std::string document(const nlohmann::json& doc);
 nlohmann::json sign(const nlohmann::json& doc, const crypto::SigningKey& key);
 // Checks doc["signature"] against `public_key_hex`.
 bool signature_ok(const nlohmann::json& doc, const std::string& public_key_hex);
+
+// The record as one POSIX ustar archive, for download: a directory `top_dir`
+// ("record/") holding every file of `files` (index.json included when present).
+// Deterministic: entries sorted by path, each directory before its contents,
+// mtime 0, uid/gid 0, no user names, mode 0644 (files) / 0755 (directories),
+// two zero blocks at the end, padded to a multiple of 10240 bytes. Names longer
+// than 100 bytes use the ustar prefix field. Throws std::runtime_error for a path
+// that is not a relative file path or cannot be stored in a ustar header.
+std::string to_tar(const Files& files, const std::string& top_dir = "record");
+
+// Reads such an archive back: every regular file by its path below the archive's
+// single top directory (when every file is under one; otherwise by its path as
+// stored; a leading "./" is ignored). Also reads what GNU tar and bsdtar write
+// (pax 'x' headers for long names and sizes, GNU 'L' long names; pax global
+// headers ignored). Refuses links, devices and other special entries, absolute
+// paths, ".." or empty components, a path given twice, bad checksums, truncated
+// archives and anything after the end-of-archive blocks. Throws std::runtime_error.
+Files from_tar(std::string_view archive);
 
 }  // namespace allot::record

@@ -1,0 +1,151 @@
+// `allot serve`: the store, the API and the HTTP server wired together. Thin: the
+// server (http/) and the store (storage/) do the work.
+#include <condition_variable>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "allot/engine/errors.hpp"
+#include "allot/http/api.hpp"
+#include "allot/http/server.hpp"
+#include "allot/storage/store.hpp"
+#include "cli.hpp"
+
+namespace allot::cli {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+const char* kServeHelp =
+    "Usage: allot serve --data DIR [--host ADDR] [--port N] [--web DIR]\n"
+    "                   [--tls-cert FILE --tls-key FILE] [--behind-tls-proxy]\n"
+    "                   [--access-log FILE|-] [--config FILE.json]\n"
+    "\n"
+    "Serves the voting site and the API from the data directory DIR.\n"
+    "  --host ADDR        address to listen on (default 127.0.0.1)\n"
+    "  --port N           port (default 8080; 0 picks a free one)\n"
+    "  --web DIR          the static front end (default: ./web when it exists)\n"
+    "  --tls-cert/--tls-key  serve HTTPS only (TLS 1.2+)\n"
+    "  --behind-tls-proxy the site is reached through an HTTPS proxy: mark cookies Secure\n"
+    "  --access-log FILE  one JSON line per request (no bodies, codes or tokens); '-' is stderr (default)\n"
+    "  --config FILE      the same settings as a JSON object: data, host, port, web,\n"
+    "                     tls_cert, tls_key, behind_tls_proxy, access_log; flags win\n"
+    "The first line printed is the address the server listens on.\n"
+    "SIGINT or SIGTERM stop it after the requests in flight are answered.\n";
+
+}  // namespace
+
+int serve_main(std::vector<std::string> argv) {
+  Args a(std::move(argv));
+  if (a.flag("--help")) {
+    std::cout << kServeHelp;
+    return kOk;
+  }
+  try {
+    json config = json::object();
+    if (auto file = a.value("--config")) {
+      try {
+        config = json::parse(read_file(*file));
+      } catch (const json::parse_error& e) {
+        throw UsageError(*file + ": not valid JSON: " + e.what());
+      }
+      if (!config.is_object()) throw UsageError(*file + ": the configuration must be a JSON object");
+      for (const auto& [k, v] : config.items()) {
+        (void)v;
+        static const std::set<std::string> known = {"data",    "host",     "port",             "web",
+                                                    "tls_cert", "tls_key", "behind_tls_proxy", "access_log"};
+        if (!known.count(k)) throw UsageError(*file + ": unknown setting '" + k + "'");
+      }
+    }
+    auto setting = [&](const char* flag, const char* key, const std::string& fallback) {
+      if (auto v = a.value(flag)) return *v;
+      if (config.contains(key)) {
+        if (config[key].is_string()) return config[key].get<std::string>();
+        if (config[key].is_number_integer()) return std::to_string(config[key].get<long long>());
+        throw UsageError(std::string("the setting '") + key + "' must be text");
+      }
+      return fallback;
+    };
+    const std::string data = setting("--data", "data", "");
+    if (data.empty()) throw UsageError(std::string("--data is required\n\n") + kServeHelp);
+    http::ServerOptions so;
+    so.host = setting("--host", "host", "127.0.0.1");
+    const std::string port = setting("--port", "port", "8080");
+    try {
+      const long p = std::stol(port);
+      if (p < 0 || p > 65535) throw std::out_of_range("port");
+      so.port = static_cast<std::uint16_t>(p);
+    } catch (const std::exception&) {
+      throw UsageError("--port must be a number from 0 to 65535");
+    }
+    so.web_root = setting("--web", "web", fs::exists("web/index.html") ? "web" : "");
+    so.tls_cert = setting("--tls-cert", "tls_cert", "");
+    so.tls_key = setting("--tls-key", "tls_key", "");
+    if (so.tls_cert.empty() != so.tls_key.empty()) throw UsageError("--tls-cert and --tls-key go together");
+    const bool behind_proxy = a.flag("--behind-tls-proxy") || config.value("behind_tls_proxy", false);
+    const std::string access = setting("--access-log", "access_log", "-");
+    if (auto f = a.unknown_flag()) throw UsageError("unknown option " + *f + "\n\n" + kServeHelp);
+    if (!a.positional().empty()) throw UsageError("unexpected argument '" + a.positional().front() + "'");
+
+    std::ofstream access_file;
+    if (access != "-") {
+      access_file.open(access, std::ios::app);
+      if (!access_file) throw UsageError("cannot open the access log " + access);
+      so.access_log = &access_file;
+    } else {
+      so.access_log = &std::cerr;
+    }
+
+    store::Options sto;
+    sto.data_dir = data;
+    store::Store st(sto);
+    http::ApiOptions ao;
+    ao.secure_cookies = !so.tls_cert.empty() || behind_proxy;
+    http::Api api(st, ao);
+    http::Server server(
+        so, [&api](const http::Request& r) { return api.handle(r); }, [&api] { return api.metrics_text(); });
+    server.start();
+    std::cout << "listening on " << server.url() << std::endl;
+    server.handle_signals();
+
+    // Batches that wait too long are sealed on a timer (a ballot's inclusion proof
+    // should not wait for more voters forever).
+    std::mutex mu;
+    std::condition_variable cv;
+    bool stopping = false;
+    std::thread sealer([&] {
+      std::unique_lock lk(mu);
+      while (!cv.wait_for(lk, std::chrono::seconds(15), [&] { return stopping; })) {
+        lk.unlock();
+        try {
+          st.seal_due();
+        } catch (const std::exception& e) {
+          std::cerr << "allot serve: sealing batches failed: " << e.what() << "\n";
+        }
+        lk.lock();
+      }
+    });
+    server.wait();
+    {
+      std::lock_guard lk(mu);
+      stopping = true;
+    }
+    cv.notify_all();
+    sealer.join();
+    std::cout << "stopped" << std::endl;
+    return kOk;
+  } catch (const store::StoreError& e) {
+    std::cerr << "allot serve: " << e.what() << "\n";
+    return kUsage;
+  } catch (const std::exception& e) {
+    std::cerr << "allot serve: " << e.what() << "\n";
+    return kUsage;
+  }
+}
+
+}  // namespace allot::cli

@@ -1,0 +1,153 @@
+// Voter and kiosk routes: exchanging a voting code (or kiosk token) for a ballot
+// session, reading the ballot, casting it once (idempotently), checking a receipt.
+//
+// A session holds the normalized code in memory for its lifetime (the store needs
+// it to cast); it ends after a successful cast, but stays until its expiry so that
+// a retry with the same Idempotency-Key gets the same receipt again.
+#include <algorithm>
+
+#include "allot/storage/codes.hpp"
+#include "allot/storage/manifest.hpp"
+#include "api_internal.hpp"
+
+namespace allot::http {
+
+using nlohmann::json;
+using detail::reply;
+
+Response Api::Impl::session_exchange(Ctx& c) {
+  public_state(c.id());
+  const std::string client = c.req.client.empty() ? std::string("(unknown)") : c.req.client;
+  const auto t = now();
+  {
+    // Over the limit, the code is not even looked at.
+    std::lock_guard lk(mu);
+    sweep_locked(t);
+    if (const auto wait = code_wait_locked(client, t); wait > 0) {
+      ++code_exchange_limited;
+      Response r = detail::refuse(ApiError(
+          429, "rate_limited",
+          "too many codes that do not work were tried: please wait " + std::to_string(wait) +
+              " seconds and try again, or ask for help",
+          json{{"retry_after", wait}}));
+      r.headers.emplace_back("Retry-After", std::to_string(wait));
+      return r;
+    }
+  }
+  const json body = detail::parse_object(c.req.body);
+  const detail::Fields f(body);
+  f.only({"code"});
+  const std::string typed = f.text("code", 64, true);
+
+  std::string district;
+  try {
+    district = store.credential_district(c.id(), typed);
+  } catch (const store::StoreError& e) {
+    if (e.code == "unknown_code" || e.code == "invalid") {
+      ++code_exchange_failures;
+      std::lock_guard lk(mu);
+      code_failed_locked(client, t);
+    }
+    throw;
+  }
+  detail::VoterSession s;
+  s.election = c.id();
+  s.code = codes::parse_code(typed).normalized;
+  s.district = district;
+  s.expires = t + opt.voter_session_ttl;
+  const std::string token = detail::new_token();
+  const std::string key = detail::token_key(token);
+  const std::string credential = detail::token_key(c.id() + '\x1f' + s.code);
+  {
+    std::lock_guard lk(mu);
+    s.kiosk = kiosk_tokens.count(detail::token_key(s.code)) > 0;
+    if (auto it = voter_of_credential.find(credential); it != voter_of_credential.end()) {
+      auto old = voters.find(it->second);
+      if (old != voters.end() && !old->second.finished) voters.erase(old);
+    }
+    voter_of_credential[credential] = key;
+    voters[key] = std::move(s);
+  }
+  return reply(200, json{{"session", token},
+                         {"election", c.id()},
+                         {"district", district},
+                         {"expires_in", opt.voter_session_ttl.count()}});
+}
+
+Response Api::Impl::ballot_get(Ctx& c) {
+  std::string key;
+  const auto s = voter_of(c.req, c.id(), key);
+  if (s.finished) throw ApiError(409, "already_used", "your ballot has been cast: this ballot session is over");
+  const std::string state = store.state(c.id());
+  if (state != "open") throw ApiError(409, "wrong_state", "voting is over: the election is " + state);
+  const json m = store.manifest(c.id());
+  json contests = json::array();
+  for (auto i : manifest::visible_contests(m, s.district)) contests.push_back(m.at("contests").at(i));
+  json district_name = json::object();
+  if (auto ds = m.find("districts"); ds != m.end())
+    for (const auto& d : *ds)
+      if (d.value("id", std::string()) == s.district) district_name = d.value("name", json::object());
+  return reply(200, json{{"election", c.id()},
+                         {"title", m.value("title", json::object())},
+                         {"description", m.value("description", json::object())},
+                         {"languages", m.value("languages", json::array())},
+                         {"district", s.district},
+                         {"district_name", district_name},
+                         {"manifest_hash", store.manifest_hash(c.id())},
+                         {"contests", contests},
+                         {"expires_in", detail::seconds_until(s.expires, now())}});
+}
+
+Response Api::Impl::ballot_post(Ctx& c) {
+  std::string skey;
+  const auto s = voter_of(c.req, c.id(), skey);
+  const std::string ikey = c.req.header("idempotency-key");
+  if (ikey.empty())
+    detail::bad_request(
+        "the Idempotency-Key header is missing: send a random value chosen for this ballot (8 to 128 characters), "
+        "and the same value again if you retry");
+  if (ikey.size() < 8 || ikey.size() > 128 ||
+      !std::all_of(ikey.begin(), ikey.end(), [](char ch) { return ch > 0x20 && ch < 0x7f; }))
+    detail::bad_request("the Idempotency-Key header must be 8 to 128 printable characters without spaces");
+  const json body = detail::parse_object(c.req.body);
+  const detail::Fields f(body);
+  f.only({"answers"});
+  const json answers = f.object("answers", true);
+  if (s.finished) {
+    if (s.key == ikey) return reply(200, s.receipt);
+    throw ApiError(409, "already_used", "your ballot has been cast: this ballot session is over");
+  }
+
+  const store::Receipt r = store.cast(c.id(), s.code, answers, ikey);
+  const json out = {{"receipt", r.document}, {"code", r.code}, {"leaf", r.leaf}};
+  bool first = true;
+  {
+    std::lock_guard lk(mu);
+    if (auto it = voters.find(skey); it != voters.end()) {
+      if (it->second.finished) {
+        first = false;  // a concurrent retry answered first
+      } else {
+        it->second.finished = true;
+        it->second.key = ikey;
+        it->second.receipt = out;
+      }
+    }
+  }
+  if (!first) return reply(200, out);
+  ++(s.kiosk ? ballots_kiosk : ballots_online);
+  return reply(201, out);
+}
+
+Response Api::Impl::receipt_get(Ctx& c) {
+  const auto leaf = detail::hex64(c.params.at("leaf"));
+  if (!leaf) detail::bad_request("a receipt's leaf hash is 64 hex digits");
+  public_state(c.id());
+  try {
+    return reply(200, json{{"status", "included"}, {"leaf", *leaf}, {"proof", store.inclusion_proof(c.id(), *leaf)}});
+  } catch (const store::StoreError& e) {
+    if (e.code != "not_sealed") throw;
+    return reply(200, json{{"status", "pending"}, {"leaf", *leaf}, {"message", e.what()}});
+  }
+}
+
+}  // namespace allot::http

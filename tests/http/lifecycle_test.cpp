@@ -1,0 +1,223 @@
+// The whole life of an election through the real server on a loopback port and a
+// real HTTP client: sign in, create, import, codes, open, vote (with retries and a
+// concurrent double submission), close, tally, publish, download the record and
+// verify it. Then the `allot serve` binary itself: first line, requests, SIGTERM.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+#include <fstream>
+#include <latch>
+#include <sstream>
+#include <thread>
+
+#include "allot/http/api.hpp"
+#include "allot/http/server.hpp"
+#include "allot/storage/record.hpp"
+#include "allot/storage/verify.hpp"
+#include "http_client.hpp"
+#include "store_fixture.hpp"
+
+namespace allot::testing {
+namespace {
+
+using nlohmann::json;
+
+// A store, the API and the server on 127.0.0.1:0, torn down in order.
+struct LiveServer {
+  TempDir dir{"http"};
+  FakeClock clock;
+  std::unique_ptr<store::Store> store;
+  std::unique_ptr<http::Api> api;
+  std::unique_ptr<http::Server> server;
+
+  LiveServer() {
+    store = std::make_unique<store::Store>(store_options(dir.path(), clock, /*batch_min=*/4));
+    http::ApiOptions ao;
+    ao.secure_cookies = false;  // plain HTTP on loopback in this test
+    ao.clock = clock.fn();
+    api = std::make_unique<http::Api>(*store, ao);
+    http::ServerOptions so;
+    so.port = 0;
+    server = std::make_unique<http::Server>(
+        so, [this](const http::Request& r) { return api->handle(r); }, [this] { return api->metrics_text(); });
+    server->start();
+  }
+  ~LiveServer() { server->stop(std::chrono::seconds(5)); }
+  HttpClient client() const { return HttpClient("127.0.0.1", server->port()); }
+};
+
+// An officer's client: the session cookie and the CSRF token on every change.
+struct Officer {
+  HttpClient c;
+  std::string cookie, csrf;
+  Reply call(const std::string& method, const std::string& target, const std::string& body = "",
+             const std::string& content_type = "application/json") {
+    Headers h = {{"Cookie", cookie}, {"Content-Type", content_type}};
+    if (method != "GET") h.emplace_back("X-CSRF-Token", csrf);
+    return c.request(method, target, body, h);
+  }
+};
+
+Officer sign_in(const LiveServer& s, const std::string& user, const std::string& password) {
+  Officer o{s.client(), "", ""};
+  const Reply r = o.c.request("POST", "/api/v1/officer/signin",
+                              json{{"username", user}, {"password", password}}.dump(),
+                              {{"Content-Type", "application/json"}});
+  EXPECT_EQ(r.status, 200) << r.body;
+  const std::string set = r.header("set-cookie");
+  o.cookie = set.substr(0, set.find(';'));
+  o.csrf = r.json().at("csrf").get<std::string>();
+  return o;
+}
+
+TEST(HttpLifecycle, WholeElectionOverHttp) {
+  LiveServer s;
+  s.store->create_user("setup", "alice", "correct horse battery", store::Role::Admin);
+  Officer alice = sign_in(s, "alice", "correct horse battery");
+
+  // Create a draft, then import a contest from CSV into it.
+  json def = store_definition("http-2026");
+  Reply r = alice.call("POST", "/api/v1/officer/elections", def.dump());
+  ASSERT_EQ(r.status, 201) << r.body;
+  const std::string csv = "id,title,cost\nQ1,Playground,300\nQ2,Library hours,200\nQ3,Bike racks,100\n";
+  r = alice.call("POST", "/api/v1/officer/elections/http-2026/import?format=csv&contest=extra", csv, "text/csv");
+  EXPECT_EQ(r.status, 200) << r.body;
+  r = alice.call("POST", "/api/v1/officer/elections/http-2026/import?format=csv&contest=bad",
+                 "id,title,cost\nQ1,Playground,abc\n", "text/csv");
+  EXPECT_EQ(r.status, 422) << r.body;
+  EXPECT_EQ(r.json().value("line", 0), 2) << r.body;
+
+  // Codes as CSV, once.
+  r = alice.call("POST", "/api/v1/officer/elections/http-2026/codes", json{{"count", 6}, {"district", ""}}.dump());
+  ASSERT_EQ(r.status, 201) << r.body;
+  std::vector<std::string> codes;
+  {
+    std::istringstream in(r.body);
+    std::string line;
+    std::getline(in, line);  // header
+    while (std::getline(in, line)) codes.push_back(line.substr(0, line.find(',')));
+  }
+  ASSERT_EQ(codes.size(), 6u);
+
+  r = alice.call("POST", "/api/v1/officer/elections/http-2026/open");
+  ASSERT_EQ(r.status, 200) << r.body;
+  r = alice.call("PUT", "/api/v1/officer/elections/http-2026", def.dump());
+  EXPECT_EQ(r.status, 409) << r.body;  // frozen
+
+  // Vote: exchange a code, fetch the ballot, submit with an idempotency key.
+  auto vote = [&](const std::string& code, const std::string& key, unsigned variant) {
+    HttpClient v = s.client();
+    Reply sr = v.request("POST", "/api/v1/elections/http-2026/session", json{{"code", code}}.dump(),
+                         {{"Content-Type", "application/json"}});
+    if (sr.status != 200) return sr;
+    const std::string session = sr.json().at("session").get<std::string>();
+    Reply b = v.request("GET", "/api/v1/elections/http-2026/ballot", "", {{"Authorization", "Bearer " + session}});
+    EXPECT_EQ(b.status, 200) << b.body;
+    json answers = answers_for("", variant);
+    answers["extra"] = {{"options", json::array({"Q3"})}};
+    return v.request("POST", "/api/v1/elections/http-2026/ballot", json{{"answers", answers}}.dump(),
+                     {{"Authorization", "Bearer " + session},
+                      {"Idempotency-Key", key},
+                      {"Content-Type", "application/json"}});
+  };
+  for (std::size_t i = 0; i < 4; ++i) {
+    const Reply vr = vote(codes[i], "key-" + std::to_string(i) + "-abcdef", static_cast<unsigned>(i));
+    EXPECT_EQ(vr.status, 201) << vr.body;
+  }
+  // A used code is refused at the session exchange.
+  EXPECT_EQ(vote(codes[0], "key-again-abcdef", 0).status, 409);
+
+  // One ballot session submitted by 8 clients at once (a double click, a flaky
+  // phone, two tabs), each with its own idempotency key: exactly one ballot.
+  std::atomic<int> created{0}, refused{0};
+  {
+    HttpClient v = s.client();
+    const Reply sr = v.request("POST", "/api/v1/elections/http-2026/session", json{{"code", codes[4]}}.dump(),
+                               {{"Content-Type", "application/json"}});
+    ASSERT_EQ(sr.status, 200) << sr.body;
+    const std::string session = sr.json().at("session").get<std::string>();
+    json answers = answers_for("", 1);
+    answers["extra"] = {{"options", json::array({"Q1"})}};
+    std::latch go(8);
+    std::vector<std::thread> ts;
+    for (int t = 0; t < 8; ++t)
+      ts.emplace_back([&, t] {
+        HttpClient c = s.client();
+        go.arrive_and_wait();
+        const Reply vr = c.request("POST", "/api/v1/elections/http-2026/ballot", json{{"answers", answers}}.dump(),
+                                   {{"Authorization", "Bearer " + session},
+                                    {"Idempotency-Key", "race-" + std::to_string(t) + "-abcdef"},
+                                    {"Content-Type", "application/json"}});
+        if (vr.status == 201) ++created;
+        else if (vr.status == 409 || vr.status == 401) ++refused;
+      });
+    for (auto& th : ts) th.join();
+  }
+  EXPECT_EQ(created.load(), 1);
+  EXPECT_EQ(refused.load(), 7);
+  EXPECT_EQ(s.store->turnout("http-2026"), 5);
+
+  r = s.client().request("GET", "/api/v1/elections/http-2026/turnout");
+  EXPECT_EQ(r.status, 200) << r.body;
+
+  // Close, tally, publish; the public result and the record.
+  EXPECT_EQ(alice.call("POST", "/api/v1/officer/elections/http-2026/close").status, 200);
+  r = alice.call("POST", "/api/v1/officer/elections/http-2026/tally", json{{"seed", "draw 1 2 3"}}.dump());
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(s.client().request("GET", "/api/v1/elections/http-2026/result").status, 409);  // not yet published
+  EXPECT_EQ(alice.call("POST", "/api/v1/officer/elections/http-2026/publish").status, 200);
+  r = s.client().request("GET", "/api/v1/elections/http-2026/result");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json().at("allot"), "result/1");
+
+  r = s.client().request("GET", "/api/v1/elections/http-2026/record");
+  ASSERT_EQ(r.status, 200) << r.body.substr(0, 200);
+  const auto files = record::from_tar(r.body);
+  const auto report = verify::verify_files(files);
+  EXPECT_TRUE(report.ok()) << report.text();
+}
+
+// The `allot serve` binary: prints its address first, serves, drains on SIGTERM.
+TEST(HttpLifecycle, ServeBinaryPrintsAddressAndStopsOnSigterm) {
+  TempDir dir("serve");
+  int out[2];
+  ASSERT_EQ(::pipe(out), 0);
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    ::dup2(out[1], STDOUT_FILENO);
+    ::close(out[0]);
+    ::close(out[1]);
+    const std::string data = dir.path().string();
+    ::execl(ALLOT_BINARY, "allot", "serve", "--data", data.c_str(), "--port", "0", "--access-log",
+            (data + "/access.log").c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  ::close(out[1]);
+  FILE* in = ::fdopen(out[0], "r");
+  char line[256] = {0};
+  ASSERT_NE(std::fgets(line, sizeof line, in), nullptr);
+  const std::string first = line;
+  ASSERT_EQ(first.rfind("listening on http://127.0.0.1:", 0), 0u) << first;
+  const auto port = static_cast<std::uint16_t>(std::stoi(first.substr(first.rfind(':') + 1)));
+  HttpClient c("127.0.0.1", port);
+  EXPECT_EQ(c.request("GET", "/healthz").status, 200);
+  EXPECT_EQ(c.request("GET", "/api/v1/elections").status, 200);
+  ::kill(pid, SIGTERM);
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  EXPECT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  std::fclose(in);
+  std::ifstream log(dir.path() / "access.log");
+  std::string entry;
+  ASSERT_TRUE(std::getline(log, entry));
+  EXPECT_NE(entry.find("\"status\":200"), std::string::npos) << entry;
+}
+
+}  // namespace
+}  // namespace allot::testing
