@@ -208,3 +208,12 @@ TEST(CodesTest, CheckDetectsEverySubstitutionAndTransposition) {
     }
   }
 }
+
+// Printed codes hold only digits and letters, check symbol included.
+TEST(CodesTest, GeneratedCodesEndInADigitOrLetter) {
+  for (int i = 0; i < 2000; ++i) {
+    const std::string code = allot::codes::generate_code();
+    const char last = code.back();
+    EXPECT_TRUE((last >= '0' && last <= '9') || (last >= 'A' && last <= 'Z' && last != 'U')) << code;
+  }
+}

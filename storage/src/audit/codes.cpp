@@ -87,10 +87,16 @@ std::string format_code(std::string_view normalized) {
 std::string generate_code(int symbols) {
   if (symbols <= 0) throw std::invalid_argument("generate_code: symbols must be positive");
   // 5 random bits per symbol: uniform over the alphabet, no modulo bias.
+  // Codes whose check symbol would be one of *~$=U are drawn again: printed codes
+  // then hold only digits and letters (5 of 37 values skipped: 0.2 bits less).
   std::size_t bytes = (static_cast<std::size_t>(symbols) * 5 + 7) / 8;
-  std::string body = base32_prefix(crypto::random_bytes(bytes), symbols);
-  body += check_symbol(body);
-  return format_code(body);
+  for (;;) {
+    std::string body = base32_prefix(crypto::random_bytes(bytes), symbols);
+    const char check = check_symbol(body);
+    if (check == '*' || check == '~' || check == '$' || check == '=' || check == 'U') continue;
+    body += check;
+    return format_code(body);
+  }
 }
 
 Parsed parse_code(std::string_view typed, int symbols) {

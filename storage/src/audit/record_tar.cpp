@@ -201,7 +201,9 @@ Files from_tar(std::string_view archive) {
   };
   std::vector<Entry> regular;
   std::optional<std::string> next_path;  // from a pax 'x' or GNU 'L' entry
-  std::optional<std::uint64_t> next_size;
+  // From a pax 'x' entry (GCC 12 misreads std::optional here, so a flag and a value).
+  bool has_next_size = false;
+  std::uint64_t next_size = 0;
   std::size_t pos = 0;
   bool ended = false;
   while (!ended) {
@@ -227,7 +229,7 @@ Files from_tar(std::string_view archive) {
     if (!posix && !gnu) throw tar_error("the header at byte " + std::to_string(pos) + " is not a ustar header");
     const char type = block[kTypeflag];
     std::uint64_t size = field_octal(block, kSize, 12, "size");
-    if (next_size && type != 'x' && type != 'g' && type != 'L') size = *next_size;
+    if (has_next_size && type != 'x' && type != 'g' && type != 'L') size = next_size;
     const std::size_t data_at = pos + kBlock;
     if (size > archive.size() - data_at) throw tar_error("the archive is truncated (a file's data is cut off)");
     const std::string_view data = archive.substr(data_at, static_cast<std::size_t>(size));
@@ -252,6 +254,7 @@ Files from_tar(std::string_view archive) {
             v = v * 10 + static_cast<std::uint64_t>(c - '0');
           }
           next_size = v;
+          has_next_size = true;
         }
         continue;
       }
@@ -265,7 +268,7 @@ Files from_tar(std::string_view archive) {
     }
     if (next_path) name = *next_path;
     next_path.reset();
-    next_size.reset();
+    has_next_size = false;
     switch (type) {
       case '0':
       case '\0':
@@ -295,7 +298,7 @@ Files from_tar(std::string_view archive) {
     check_components(name, "the file");
     regular.push_back({name, std::string(data)});
   }
-  if (next_path || next_size) throw tar_error("an extended header is not followed by its file");
+  if (next_path || has_next_size) throw tar_error("an extended header is not followed by its file");
 
   // Strip the single top directory, when every file is under one.
   std::optional<std::string> top;

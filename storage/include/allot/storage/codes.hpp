@@ -1,7 +1,7 @@
 // Human-friendly secrets: voting codes, kiosk tokens and receipt codes, in
 // Crockford base32 (alphabet 0123456789ABCDEFGHJKMNPQRSTVWXYZ).
 //
-// A voting code carries 65 random bits (13 symbols) plus one check symbol
+// A voting code carries about 65 random bits (13 symbols) plus one check symbol
 // (Crockford's mod-37 check, alphabet extended with *~$=U), shown in groups of
 // four or five for reading aloud, e.g. "7K3QM-R9D2X-H4TPA-Z". Reading a code:
 //  - case-insensitive; spaces, dashes and dots are ignored;
@@ -23,7 +23,9 @@ struct Parsed {
   std::string problem;     // a sentence for the voter when !ok
 };
 
-// A new random code (system CSPRNG), formatted with dashes.
+// A new random code (system CSPRNG), formatted with dashes. Its check symbol is
+// always a digit or a letter (codes that would end in *~$=U are drawn again), so a
+// 13-symbol code carries 64.8 bits of entropy.
 std::string generate_code(int symbols = kCodeSymbols);
 // Normalizes and checks a typed code.
 Parsed parse_code(std::string_view typed, int symbols = kCodeSymbols);
