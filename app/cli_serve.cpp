@@ -87,6 +87,13 @@ int serve_main(std::vector<std::string> argv) {
     so.tls_cert = setting("--tls-cert", "tls_cert", "");
     so.tls_key = setting("--tls-key", "tls_key", "");
     if (so.tls_cert.empty() != so.tls_key.empty()) throw UsageError("--tls-cert and --tls-key go together");
+    // Officers upload whole Pabulib/BLT files (votes included, which are ignored).
+    so.body_limit_for = [](const std::string& method, const std::string& path) -> std::size_t {
+      const std::string tail = "/import";
+      const bool import = method == "POST" && path.size() > tail.size() &&
+                          path.compare(path.size() - tail.size(), tail.size(), tail) == 0;
+      return import ? std::size_t{64} << 20 : 0;
+    };
     const bool behind_proxy = a.flag("--behind-tls-proxy") || config.value("behind_tls_proxy", false);
     const std::string access = setting("--access-log", "access_log", "-");
     if (auto f = a.unknown_flag()) throw UsageError("unknown option " + *f + "\n\n" + kServeHelp);
