@@ -349,18 +349,7 @@ Response Api::Impl::compare(Ctx& c) {
   const Contest contest = manifest::contest_at(m, index);
   const std::vector<json> ballots = store.ballots(c.id());
 
-  Profile profile;
-  for (const auto& b : ballots) {
-    const auto& answers = b.at("answers");
-    auto it = answers.find(contest.id);
-    if (it == answers.end()) continue;
-    MarkedBallot mb;
-    for (const auto& o : it->at("options")) mb.options.push_back(o.get<std::string>());
-    if (auto p = it->find("points"); p != it->end())
-      for (const auto& x : *p) mb.points.push_back(x.get<std::int64_t>());
-    auto check = check_ballot(contest, mb);
-    if (check.ok) profile.ballots.push_back(std::move(check.ballot));
-  }
+  const Profile profile = manifest::profile_of(contest, ballots);  // stored ballots are valid
 
   const std::string official = mc[index].value("rule", std::string());
   std::map<std::string, std::string> official_options;
@@ -447,30 +436,40 @@ Response Api::Impl::kiosk_token(Ctx& c) {
   return reply(201, json{{"token", token}, {"district", district}, {"expires_in", opt.kiosk_token_ttl.count()}});
 }
 
-Response Api::Impl::paper_enter(Ctx& c) {
-  const json body = detail::parse_object(c.req.body);
+namespace {
+
+// The body of a keyed paper ballot: where it is (batch, serial) and what it says.
+struct PaperEntry {
+  std::string batch, serial, district;
+  json answers;
+};
+
+PaperEntry paper_entry_of(const std::string& text) {
+  const json body = detail::parse_object(text);
   const detail::Fields f(body);
   f.only({"batch", "serial", "district", "answers"});
-  const std::string batch = f.text("batch", 64, true);
-  const std::string serial = f.text("serial", 64, true);
-  const std::string district = f.text("district", 64, false);
-  const json answers = f.object("answers", true);
-  const auto out = store.paper_enter(c.officer->username, c.id(), batch, serial, district, answers);
+  return {f.text("batch", 64, true), f.text("serial", 64, true), f.text("district", 64, false),
+          f.object("answers", true)};
+}
+
+json paper_reply(const PaperEntry& e, const store::PaperOutcome& out) {
+  return json{{"batch", e.batch}, {"serial", e.serial}, {"status", out.status}, {"message", out.message}};
+}
+
+}  // namespace
+
+Response Api::Impl::paper_enter(Ctx& c) {
+  const PaperEntry e = paper_entry_of(c.req.body);
+  const auto out = store.paper_enter(c.officer->username, c.id(), e.batch, e.serial, e.district, e.answers);
   if (out.status == "matched") ++ballots_paper;
-  return reply(200, json{{"batch", batch}, {"serial", serial}, {"status", out.status}, {"message", out.message}});
+  return reply(200, paper_reply(e, out));
 }
 
 Response Api::Impl::paper_resolve(Ctx& c) {
-  const json body = detail::parse_object(c.req.body);
-  const detail::Fields f(body);
-  f.only({"batch", "serial", "district", "answers"});
-  const std::string batch = f.text("batch", 64, true);
-  const std::string serial = f.text("serial", 64, true);
-  const std::string district = f.text("district", 64, false);
-  const json answers = f.object("answers", true);
-  const auto out = store.paper_resolve(c.officer->username, c.id(), batch, serial, district, answers);
+  const PaperEntry e = paper_entry_of(c.req.body);
+  const auto out = store.paper_resolve(c.officer->username, c.id(), e.batch, e.serial, e.district, e.answers);
   if (out.status == "resolved") ++ballots_paper;
-  return reply(200, json{{"batch", batch}, {"serial", serial}, {"status", out.status}, {"message", out.message}});
+  return reply(200, paper_reply(e, out));
 }
 
 Response Api::Impl::paper_spoil(Ctx& c) {

@@ -163,24 +163,6 @@ Result run_any(const std::string& rule, const Contest& contest, const Profile& p
   return run_ranked_rule(rule, ranked_of(contest, profile), params);
 }
 
-// The engine profile of one contest: the answers of the ballots that have it, in
-// log order. Throws for an invalid answer (a verifier reports it as such).
-Profile profile_of(const Contest& contest, const std::vector<json>& ballots) {
-  Profile profile;
-  for (const json& b : ballots) {
-    const auto& answers = b.at("answers");
-    auto it = answers.find(contest.id);
-    if (it == answers.end()) continue;
-    MarkedBallot mb;
-    for (const auto& o : it->at("options")) mb.options.push_back(o.get<std::string>());
-    if (auto p = it->find("points"); p != it->end())
-      for (const auto& x : *p) mb.points.push_back(x.get<std::int64_t>());
-    BallotCheck bc = check_ballot(contest, mb);
-    if (!bc.ok) throw std::runtime_error("contest " + contest.id + ": a ballot is invalid: " + bc.problems.front());
-    profile.ballots.push_back(std::move(bc.ballot));
-  }
-  return profile;
-}
 
 }  // namespace
 
@@ -602,6 +584,23 @@ std::vector<std::string> check_ballot_document(const json& m, const std::string&
   if (ac.ok && ac.answers != b["answers"])
     problems.push_back("the answers are not in their normal form (one entry per question shown, options in ballot order)");
   return problems;
+}
+
+Profile profile_of(const Contest& contest, const std::vector<json>& ballots) {
+  Profile profile;
+  for (const json& b : ballots) {
+    const auto& answers = b.at("answers");
+    auto it = answers.find(contest.id);
+    if (it == answers.end()) continue;
+    MarkedBallot mb;
+    for (const auto& o : it->at("options")) mb.options.push_back(o.get<std::string>());
+    if (auto p = it->find("points"); p != it->end())
+      for (const auto& x : *p) mb.points.push_back(x.get<std::int64_t>());
+    BallotCheck bc = check_ballot(contest, mb);
+    if (!bc.ok) throw std::runtime_error("contest " + contest.id + ": a ballot is invalid: " + bc.problems.front());
+    profile.ballots.push_back(std::move(bc.ballot));
+  }
+  return profile;
 }
 
 json tally_contest_with(const json& m, std::size_t index, const std::vector<json>& ballots, const std::string& rule,

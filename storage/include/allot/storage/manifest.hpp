@@ -65,6 +65,10 @@ std::vector<std::string> check_ballot_document(const nlohmann::json& manifest,
                                                const std::vector<Contest>& contests,
                                                const nlohmann::json& ballot);
 
+// The engine profile of a contest: the answers of the ballots that have it, in log
+// order. Throws std::runtime_error for an answer the contest's rules refuse.
+Profile profile_of(const Contest& contest, const std::vector<nlohmann::json>& ballots);
+
 // The official tally of manifest.contests[index] over ballot documents in log order
 // (only ballots that answer that contest count). Returns
 // {"contest": id, "ballots": n, "rule": name, "result": result_to_json(...)}.
