@@ -10,6 +10,9 @@
 #include <atomic>
 #include <cstdio>
 #include <fstream>
+#include <future>
+#include <mutex>
+#include <set>
 #include <latch>
 #include <sstream>
 #include <thread>
@@ -17,6 +20,9 @@
 #include "allot/http/api.hpp"
 #include "allot/http/server.hpp"
 #include "allot/storage/record.hpp"
+#include "allot/storage/canonical.hpp"
+#include "allot/storage/crypto.hpp"
+#include "allot/storage/merkle.hpp"
 #include "allot/storage/verify.hpp"
 #include "http_client.hpp"
 #include "store_fixture.hpp"
@@ -179,6 +185,62 @@ TEST(HttpLifecycle, WholeElectionOverHttp) {
   const auto files = record::from_tar(r.body);
   const auto report = verify::verify_files(files);
   EXPECT_TRUE(report.ok()) << report.text();
+}
+
+// Stopping the server in the middle of a burst of ballots: every ballot a voter got
+// a receipt for is stored, no code votes twice, and nothing half-done remains.
+TEST(HttpLifecycle, ShutdownDuringABurstLosesNoAcknowledgedBallot) {
+  LiveServer s;
+  auto codes = prepare_election(*s.store, 200).codes;
+  std::atomic<std::size_t> next{0};
+  std::atomic<int> acknowledged_count{0};
+  std::mutex mu;
+  std::vector<std::string> acknowledged;  // leaves of 201 answers
+  std::promise<void> half_way;
+  std::atomic<bool> signalled{false};
+  std::atomic<int> finished{0};
+  auto voter = [&] {
+    for (std::size_t i = next++; i < codes.size(); i = next++) {
+      try {
+        HttpClient v = s.client();
+        const Reply sr = v.request("POST", "/api/v1/elections/" + kE + "/session", json{{"code", codes[i]}}.dump(),
+                                   {{"Content-Type", "application/json"}});
+        if (sr.status != 200) continue;
+        const Reply br = v.request(
+            "POST", "/api/v1/elections/" + kE + "/ballot",
+            json{{"answers", answers_for("", static_cast<unsigned>(i))}}.dump(),
+            {{"Authorization", "Bearer " + sr.json().at("session").get<std::string>()},
+             {"Idempotency-Key", "burst-" + std::to_string(i) + "-key"},
+             {"Content-Type", "application/json"}});
+        if (br.status != 201) continue;
+        {
+          std::lock_guard lk(mu);
+          acknowledged.push_back(br.json().at("leaf").get<std::string>());
+        }
+        if (++acknowledged_count == 40 && !signalled.exchange(true)) half_way.set_value();
+      } catch (const std::exception&) {
+        // Refused or cut off by the shutdown: not acknowledged, so not promised.
+      }
+    }
+    // If the burst ends before the half-way mark, do not leave the test waiting.
+    if (++finished == 6 && !signalled.exchange(true)) half_way.set_value();
+  };
+  std::vector<std::thread> voters;
+  for (int t = 0; t < 6; ++t) voters.emplace_back(voter);
+  half_way.get_future().wait();
+  s.server->stop(std::chrono::seconds(10));  // stops accepting, drains what is in flight
+  for (auto& th : voters) th.join();
+
+  s.store->close("admin", kE);
+  const auto stored = s.store->ballots(kE);
+  std::set<std::string> leaves;
+  for (const auto& b : stored) leaves.insert(crypto::to_hex(merkle::leaf_hash(canonical::dump(b))));
+  int lost = 0;
+  for (const auto& leaf : acknowledged) lost += leaves.count(leaf) ? 0 : 1;
+  EXPECT_EQ(lost, 0) << "acknowledged ballots missing after the shutdown";
+  EXPECT_GE(acknowledged.size(), 40u);
+  EXPECT_GE(stored.size(), acknowledged.size());
+  EXPECT_EQ(static_cast<std::int64_t>(stored.size()), used_codes(s.dir.path(), kE)) << "a code voted twice";
 }
 
 // The `allot serve` binary: prints its address first, serves, drains on SIGTERM.
