@@ -1,0 +1,6 @@
+// Being written: kiosk.
+import { h, replace } from '../dom.js';
+
+export default async function render(ctx) {
+  replace(ctx.main, h('h1', { text: 'kiosk' }));
+}
