@@ -24,7 +24,7 @@ namespace {
 const char* kServeHelp =
     "Usage: allot serve --data DIR [--host ADDR] [--port N] [--web DIR]\n"
     "                   [--tls-cert FILE --tls-key FILE] [--behind-tls-proxy]\n"
-    "                   [--access-log FILE|-] [--config FILE.json]\n"
+    "                   [--access-log FILE|-] [--kiosk-pool-ttl SECONDS] [--config FILE.json]\n"
     "\n"
     "Serves the voting site and the API from the data directory DIR.\n"
     "  --host ADDR        address to listen on (default 127.0.0.1)\n"
@@ -33,10 +33,23 @@ const char* kServeHelp =
     "  --tls-cert/--tls-key  serve HTTPS only (TLS 1.2+)\n"
     "  --behind-tls-proxy the site is reached through an HTTPS proxy: mark cookies Secure\n"
     "  --access-log FILE  one JSON line per request (no bodies, codes or tokens); '-' is stderr (default)\n"
+    "  --kiosk-pool-ttl SECONDS  how long the tokens of a registered kiosk's pool stay valid\n"
+    "                     (default 43200 = 12 hours, at most 86400)\n"
     "  --config FILE      the same settings as a JSON object: data, host, port, web,\n"
-    "                     tls_cert, tls_key, behind_tls_proxy, access_log; flags win\n"
+    "                     tls_cert, tls_key, behind_tls_proxy, access_log, kiosk_pool_ttl; flags win\n"
     "The first line printed is the address the server listens on.\n"
     "SIGINT or SIGTERM stop it after the requests in flight are answered.\n";
+
+// `text` as a whole number from min to max, or a UsageError saying `message`.
+long whole_number(const std::string& text, long min, long max, const std::string& message) {
+  try {
+    std::size_t used = 0;
+    const long n = std::stol(text, &used);
+    if (used == text.size() && n >= min && n <= max) return n;
+  } catch (const std::exception&) {
+  }
+  throw UsageError(message);
+}
 
 }  // namespace
 
@@ -57,8 +70,9 @@ int serve_main(std::vector<std::string> argv) {
       if (!config.is_object()) throw UsageError(*file + ": the configuration must be a JSON object");
       for (const auto& [k, v] : config.items()) {
         (void)v;
-        static const std::set<std::string> known = {"data",    "host",     "port",             "web",
-                                                    "tls_cert", "tls_key", "behind_tls_proxy", "access_log"};
+        static const std::set<std::string> known = {"data",     "host",    "port",
+                                                    "web",      "tls_cert", "tls_key",
+                                                    "behind_tls_proxy",     "access_log", "kiosk_pool_ttl"};
         if (!known.count(k)) throw UsageError(*file + ": unknown setting '" + k + "'");
       }
     }
@@ -75,14 +89,8 @@ int serve_main(std::vector<std::string> argv) {
     if (data.empty()) throw UsageError(std::string("--data is required\n\n") + kServeHelp);
     http::ServerOptions so;
     so.host = setting("--host", "host", "127.0.0.1");
-    const std::string port = setting("--port", "port", "8080");
-    try {
-      const long p = std::stol(port);
-      if (p < 0 || p > 65535) throw std::out_of_range("port");
-      so.port = static_cast<std::uint16_t>(p);
-    } catch (const std::exception&) {
-      throw UsageError("--port must be a number from 0 to 65535");
-    }
+    so.port = static_cast<std::uint16_t>(
+        whole_number(setting("--port", "port", "8080"), 0, 65535, "--port must be a number from 0 to 65535"));
     so.web_root = setting("--web", "web", fs::exists("web/index.html") ? "web" : "");
     so.tls_cert = setting("--tls-cert", "tls_cert", "");
     so.tls_key = setting("--tls-key", "tls_key", "");
@@ -96,6 +104,8 @@ int serve_main(std::vector<std::string> argv) {
     };
     const bool behind_proxy = a.flag("--behind-tls-proxy") || config.value("behind_tls_proxy", false);
     const std::string access = setting("--access-log", "access_log", "-");
+    const long pool_seconds = whole_number(setting("--kiosk-pool-ttl", "kiosk_pool_ttl", "43200"), 1, 86400,
+                                           "--kiosk-pool-ttl must be a number of seconds from 1 to 86400 (24 hours)");
     if (auto f = a.unknown_flag()) throw UsageError("unknown option " + *f + "\n\n" + kServeHelp);
     if (!a.positional().empty()) throw UsageError("unexpected argument '" + a.positional().front() + "'");
 
@@ -113,6 +123,7 @@ int serve_main(std::vector<std::string> argv) {
     store::Store st(sto);
     http::ApiOptions ao;
     ao.secure_cookies = !so.tls_cert.empty() || behind_proxy;
+    ao.kiosk_pool_ttl = std::chrono::seconds(pool_seconds);
     http::Api api(st, ao);
     http::Server server(
         so, [&api](const http::Request& r) { return api.handle(r); }, [&api] { return api.metrics_text(); });

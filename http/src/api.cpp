@@ -22,7 +22,7 @@ ApiError map_store_error(const store::StoreError& e) {
   if (c == "not_found" || c == "unknown_code") return ApiError(404, c, e.what());
   if (c == "frozen" || c == "wrong_state" || c == "conflict" || c == "already_used" || c == "not_sealed")
     return ApiError(409, c, e.what());
-  if (c == "expired") return ApiError(410, c, e.what());
+  if (c == "expired" || c == "retired") return ApiError(410, c, e.what());
   if (c == "unavailable") return ApiError(503, c, e.what());
   return ApiError(500, "internal", "the server could not complete the request");
 }
@@ -54,6 +54,7 @@ bool Api::Impl::role_allowed(Access a, store::Role r) {
     case A::Officer: return r == R::Officer;
     case A::OfficerAuditor: return r == R::Officer || r == R::Auditor;
     case A::KioskOfficer: return r == R::Officer || r == R::KioskStaff;
+    case A::KioskOfficerAuditor: return r == R::Officer || r == R::KioskStaff || r == R::Auditor;
     default: return false;
   }
 }
@@ -65,6 +66,7 @@ const char* Api::Impl::role_words(Access a) {
     case A::Officer: return "an election officer";
     case A::OfficerAuditor: return "an election officer or an auditor";
     case A::KioskOfficer: return "kiosk staff or an election officer";
+    case A::KioskOfficerAuditor: return "kiosk staff, an election officer or an auditor";
     default: return "signed in";
   }
 }
@@ -93,6 +95,7 @@ Api::Impl::Impl(store::Store& s, ApiOptions o) : store(s), opt(std::move(o)) {
       {"POST", e + "/session", A::Voter, &Impl::session_exchange},
       {"GET", e + "/ballot", A::Voter, &Impl::ballot_get},
       {"POST", e + "/ballot", A::Voter, &Impl::ballot_post},
+      {"POST", e + "/kiosk-ballot", A::Voter, &Impl::kiosk_ballot},
       {"GET", e + "/receipts/{leaf}", A::Public, &Impl::receipt_get},
       // officers
       {"POST", "/api/v1/officer/signin", A::Signin, &Impl::signin},
@@ -114,6 +117,10 @@ Api::Impl::Impl(store::Store& s, ApiOptions o) : store(s), opt(std::move(o)) {
       {"GET", oe + "/compare", A::OfficerAuditor, &Impl::compare},
       {"GET", oe + "/result", A::OfficerAuditor, &Impl::officer_result},
       {"POST", oe + "/kiosk-tokens", A::KioskOfficer, &Impl::kiosk_token},
+      {"POST", oe + "/kiosks", A::KioskOfficer, &Impl::kiosk_register},
+      {"GET", oe + "/kiosks", A::KioskOfficerAuditor, &Impl::kiosks_list},
+      {"POST", oe + "/kiosks/{kiosk}/tokens", A::KioskOfficer, &Impl::kiosk_pool},
+      {"POST", oe + "/kiosks/{kiosk}/retire", A::KioskOfficer, &Impl::kiosk_retire},
       {"POST", oe + "/paper", A::Officer, &Impl::paper_enter},
       {"POST", oe + "/paper/resolve", A::Officer, &Impl::paper_resolve},
       {"POST", oe + "/paper/spoil", A::Officer, &Impl::paper_spoil},
@@ -140,7 +147,7 @@ Response Api::handle(const Request& request) {
   }
   r.route = route.empty() ? std::string("(no route)") : route;
   if (route.rfind("/api/v1/officer", 0) == 0 || route.find("/session") != std::string::npos ||
-      route.find("/ballot") != std::string::npos)
+      route.find("ballot") != std::string::npos)
     r.headers.emplace_back("Cache-Control", "no-store");
   return r;
 }
@@ -204,6 +211,8 @@ Response Api::Impl::dispatch(const Request& in, std::string& route_out) {
   Ctx ctx{*req, std::move(params), std::nullopt};
   if (auto it = ctx.params.find("id"); it != ctx.params.end() && !detail::is_slug(it->second))
     throw ApiError(404, "not_found", "there is no such election");
+  if (auto it = ctx.params.find("kiosk"); it != ctx.params.end() && !detail::is_slug(it->second))
+    throw ApiError(404, "not_found", "there is no such kiosk");
 
   const Access a = found->access;
   if (a != Access::Public && a != Access::Voter && a != Access::Signin) {
@@ -228,7 +237,6 @@ void Api::Impl::sweep_locked(Clock::time_point t) {
   std::erase_if(voters, [&](const auto& kv) { return kv.second.expires <= t; });
   std::erase_if(voter_of_credential, [&](const auto& kv) { return !voters.count(kv.second); });
   std::erase_if(officers, [&](const auto& kv) { return kv.second.expires <= t; });
-  std::erase_if(kiosk_tokens, [&](const auto& kv) { return kv.second <= t; });
   std::erase_if(signins, [&](const auto& kv) {
     const auto& s = kv.second;
     return s.in_flight == 0 && s.locked_until <= t && s.last + opt.signin_lockout <= t;
@@ -287,6 +295,33 @@ std::string Api::Impl::public_state(const std::string& id) {
   return s;
 }
 
+std::string Api::Impl::client_of(const Request& req) {
+  return req.client.empty() ? std::string("(unknown)") : req.client;
+}
+
+std::optional<Response> Api::Impl::code_rate_limited(const std::string& client, Clock::time_point t) {
+  std::int64_t wait = 0;
+  {
+    std::lock_guard lk(mu);
+    sweep_locked(t);
+    wait = code_wait_locked(client, t);
+  }
+  if (wait <= 0) return std::nullopt;
+  ++code_exchange_limited;
+  Response r = detail::refuse(ApiError(429, "rate_limited",
+                                       "too many codes that do not work were tried: please wait " +
+                                           std::to_string(wait) + " seconds and try again, or ask for help",
+                                       json{{"retry_after", wait}}));
+  r.headers.emplace_back("Retry-After", std::to_string(wait));
+  return r;
+}
+
+void Api::Impl::count_code_failure(const std::string& client, Clock::time_point t) {
+  ++code_exchange_failures;
+  std::lock_guard lk(mu);
+  code_failed_locked(client, t);
+}
+
 // Sliding one-minute windows. Only the last `limit` failures matter, so each
 // queue holds at most that many times; the oldest of them, a minute on, is when
 // one more attempt is allowed.
@@ -324,7 +359,8 @@ std::string Api::Impl::text_metrics() const {
   auto metric = [&](const char* name, const char* type, const char* help) {
     o << "# HELP " << name << ' ' << help << "\n# TYPE " << name << ' ' << type << '\n';
   };
-  metric("allot_ballots_accepted_total", "counter", "Ballots accepted through the API, by channel.");
+  metric("allot_ballots_accepted_total", "counter",
+         "Ballots accepted through the API, by the channel the store gives them.");
   o << "allot_ballots_accepted_total{channel=\"online\"} " << ballots_online.load() << '\n'
     << "allot_ballots_accepted_total{channel=\"kiosk\"} " << ballots_kiosk.load() << '\n'
     << "allot_ballots_accepted_total{channel=\"paper\"} " << ballots_paper.load() << '\n';
@@ -332,6 +368,18 @@ std::string Api::Impl::text_metrics() const {
   o << "allot_store_writer_queue_depth " << w.queue_depth << '\n';
   metric("allot_store_writer_largest_group", "gauge", "Most requests committed in one transaction so far.");
   o << "allot_store_writer_largest_group " << w.largest_group << '\n';
+  metric("allot_store_commit_group_size", "histogram",
+         "Requests committed together in one transaction by the store's writer.");
+  std::uint64_t cumulative = 0;
+  for (std::size_t i = 0; i < w.group_sizes.size(); ++i) {
+    cumulative += w.group_sizes[i];
+    o << "allot_store_commit_group_size_bucket{le=\""
+      << (i < store::WriterStats::kGroupSizeBounds.size() ? std::to_string(store::WriterStats::kGroupSizeBounds[i])
+                                                          : std::string("+Inf"))
+      << "\"} " << cumulative << '\n';
+  }
+  o << "allot_store_commit_group_size_sum " << w.group_size_sum << '\n'
+    << "allot_store_commit_group_size_count " << cumulative << '\n';
   metric("allot_store_writer_transactions_total", "counter", "Transactions committed by the store's writer.");
   o << "allot_store_writer_transactions_total " << w.transactions << '\n';
   metric("allot_store_writer_requests_total", "counter", "Write requests handled by the store's writer.");

@@ -89,7 +89,6 @@ struct VoterSession {
   std::string election;
   std::string code;  // normalized voting code or kiosk token
   std::string district;
-  bool kiosk = false;  // the credential is a kiosk token this server issued
   Clock::time_point expires;
   // After a successful cast: the idempotency key and the receipt answered.
   bool finished = false;
@@ -118,11 +117,11 @@ struct Api::Impl {
   using Clock = detail::Clock;
 
   // Who may call a route.
-  enum class Access { Public, Voter, Signin, Any, Admin, Officer, OfficerAuditor, KioskOfficer };
+  enum class Access { Public, Voter, Signin, Any, Admin, Officer, OfficerAuditor, KioskOfficer, KioskOfficerAuditor };
 
   struct Ctx {
     const Request& req;
-    std::map<std::string, std::string> params;  // {id}, {leaf}
+    std::map<std::string, std::string> params;  // {id}, {leaf}, {kiosk}
     std::optional<detail::OfficerSession> officer;
     const std::string& id() const { return params.at("id"); }
   };
@@ -156,12 +155,14 @@ struct Api::Impl {
   std::map<std::string, detail::SigninState> signins;
   std::map<std::string, std::deque<Clock::time_point>> code_failures;  // per client
   std::deque<Clock::time_point> code_failures_all;
-  std::map<std::string, Clock::time_point> kiosk_tokens;  // token key -> expiry
-  std::map<std::string, std::string> records;              // published election -> tar
+  std::map<std::string, std::string> records;  // published election -> tar
   Clock::time_point next_sweep{};
 
   // --- counters ----------------------------------------------------------------
   std::atomic<std::uint64_t> ballots_online{0}, ballots_kiosk{0}, ballots_paper{0};
+  // One more ballot accepted through the API on the store's channel of it
+  // (Receipt::channel: "online" or "kiosk").
+  void count_ballot(const std::string& channel) { ++(channel == "kiosk" ? ballots_kiosk : ballots_online); }
   std::atomic<std::uint64_t> code_exchange_failures{0}, code_exchange_limited{0};
   std::atomic<std::uint64_t> signin_failures{0}, signin_locked{0};
 
@@ -175,7 +176,15 @@ struct Api::Impl {
   std::string public_state(const std::string& id);
   std::string text_metrics() const;
 
-  // --- rate limits (api_limits.cpp) ---------------------------------------------
+  // --- code-guessing rate limits (api.cpp) -----------------------------------------
+  // Every route that takes a typed code or token (the session exchange, the kiosk
+  // ballot) checks code_rate_limited first and calls count_code_failure for a code
+  // refused as unknown or mistyped.
+  static std::string client_of(const Request& req);  // the client's address
+  // 429 with Retry-After when too many codes that do not work came from `client`
+  // (or from everyone) in the last minute; nothing when another attempt is allowed.
+  std::optional<Response> code_rate_limited(const std::string& client, Clock::time_point now);
+  void count_code_failure(const std::string& client, Clock::time_point now);
   // Seconds to wait before another code exchange from `client`, 0 when allowed.
   std::int64_t code_wait_locked(const std::string& client, Clock::time_point now);
   void code_failed_locked(const std::string& client, Clock::time_point now);
@@ -194,6 +203,7 @@ struct Api::Impl {
   Response session_exchange(Ctx&);
   Response ballot_get(Ctx&);
   Response ballot_post(Ctx&);
+  Response kiosk_ballot(Ctx&);
   Response receipt_get(Ctx&);
 
   // --- officers (api_officer.cpp) ----------------------------------------------------
@@ -216,6 +226,10 @@ struct Api::Impl {
   Response compare(Ctx&);
   Response officer_result(Ctx&);
   Response kiosk_token(Ctx&);
+  Response kiosk_register(Ctx&);
+  Response kiosks_list(Ctx&);
+  Response kiosk_pool(Ctx&);
+  Response kiosk_retire(Ctx&);
   Response paper_enter(Ctx&);
   Response paper_resolve(Ctx&);
   Response paper_spoil(Ctx&);

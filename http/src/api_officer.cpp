@@ -1,7 +1,7 @@
 // Officer routes (cookie session, X-CSRF-Token on every change; roles checked by
 // dispatch in api.cpp): sign-in with lockout, users, election definitions and
-// imports, codes, the lifecycle, tally, preview and compare, kiosk tokens, paper
-// ballots and the officer log. The signed-in user's name is the actor of every
+// imports, codes, the lifecycle, tally, preview and compare, kiosks and their
+// tokens, paper ballots and the officer log. The signed-in user's name is the actor of every
 // store action.
 #include <algorithm>
 #include <cctype>
@@ -9,7 +9,6 @@
 #include "allot/engine/ranked_rules.hpp"
 #include "allot/engine/rules.hpp"
 #include "allot/engine/validate.hpp"
-#include "allot/storage/codes.hpp"
 #include "allot/storage/import.hpp"
 #include "allot/storage/manifest.hpp"
 #include "api_internal.hpp"
@@ -423,17 +422,63 @@ Response Api::Impl::officer_result(Ctx& c) { return reply(200, store.result(c.id
 
 // --- kiosks and paper --------------------------------------------------------------------
 
+// The simple path: one token for the voter in front of the kiosk, on no
+// registered kiosk.
 Response Api::Impl::kiosk_token(Ctx& c) {
   const json body = detail::parse_object(c.req.body);
   const detail::Fields f(body);
   f.only({"district"});
   const std::string district = f.text("district", 64, false);
   const std::string token = store.issue_kiosk_token(c.officer->username, c.id(), district, opt.kiosk_token_ttl);
-  {
-    std::lock_guard lk(mu);
-    kiosk_tokens[detail::token_key(codes::parse_code(token).normalized)] = now() + opt.kiosk_token_ttl;
-  }
   return reply(201, json{{"token", token}, {"district", district}, {"expires_in", opt.kiosk_token_ttl.count()}});
+}
+
+namespace {
+
+json kiosk_json(const store::Kiosk& k) {
+  return json{{"id", k.id},
+              {"name", k.name},
+              {"district", k.district},
+              {"registered_by", k.registered_by},
+              {"retired", k.retired},
+              {"tokens", {{"issued", k.tokens_issued}, {"used", k.tokens_used}, {"available", k.tokens_available}}}};
+}
+
+}  // namespace
+
+Response Api::Impl::kiosk_register(Ctx& c) {
+  const json body = detail::parse_object(c.req.body);
+  const detail::Fields f(body);
+  f.only({"name", "district", "id"});
+  const std::string name = f.text("name", 320, true);  // 80 characters of up to 4 bytes
+  const std::string district = f.text("district", 64, false);
+  const std::string id = f.text("id", 64, false);
+  return reply(201, kiosk_json(store.register_kiosk(c.officer->username, c.id(), name, district, id)));
+}
+
+Response Api::Impl::kiosks_list(Ctx& c) {
+  json list = json::array();
+  for (const auto& k : store.kiosks(c.id())) list.push_back(kiosk_json(k));
+  return reply(200, json{{"election", c.id()}, {"kiosks", list}});
+}
+
+// A pool of tokens on a registered kiosk, for the kiosk to use one per voter
+// through the day (also while it is offline).
+Response Api::Impl::kiosk_pool(Ctx& c) {
+  const json body = c.req.body.empty() ? json::object() : detail::parse_object(c.req.body);
+  const detail::Fields f(body);
+  f.only({"count"});
+  const auto count = f.integer("count", 1, 50, 1);
+  const auto pool = store.issue_kiosk_tokens(c.officer->username, c.id(), c.params.at("kiosk"),
+                                             static_cast<std::size_t>(count), opt.kiosk_pool_ttl);
+  return reply(201, json{{"kiosk", pool.kiosk},
+                         {"district", pool.district},
+                         {"tokens", pool.tokens},
+                         {"expires_in", opt.kiosk_pool_ttl.count()}});
+}
+
+Response Api::Impl::kiosk_retire(Ctx& c) {
+  return reply(200, kiosk_json(store.retire_kiosk(c.officer->username, c.id(), c.params.at("kiosk"))));
 }
 
 namespace {

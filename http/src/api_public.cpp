@@ -34,7 +34,10 @@ Response Api::Impl::election_get(Ctx& c) {
 
 Response Api::Impl::turnout(Ctx& c) {
   const std::string state = public_state(c.id());
-  return reply(200, json{{"election", c.id()}, {"state", state}, {"ballots", store.turnout(c.id())}});
+  const auto by_channel = store.turnout_by_channel(c.id());
+  std::int64_t total = 0;
+  for (const auto& [channel, n] : by_channel) total += n;
+  return reply(200, json{{"election", c.id()}, {"state", state}, {"ballots", total}, {"by_channel", by_channel}});
 }
 
 Response Api::Impl::public_result(Ctx& c) {

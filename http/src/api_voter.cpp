@@ -1,9 +1,12 @@
 // Voter and kiosk routes: exchanging a voting code (or kiosk token) for a ballot
-// session, reading the ballot, casting it once (idempotently), checking a receipt.
+// session, reading the ballot, casting it once (idempotently), a kiosk's ballot
+// sent with its token (exactly once per token and key), checking a receipt.
 //
 // A session holds the normalized code in memory for its lifetime (the store needs
 // it to cast); it ends after a successful cast, but stays until its expiry so that
-// a retry with the same Idempotency-Key gets the same receipt again.
+// a retry with the same Idempotency-Key gets the same receipt again. The kiosk
+// ballot needs no session: the store keeps the key with the ballot until close, so
+// a resend gets the first receipt back even after a restart.
 #include <algorithm>
 
 #include "allot/storage/codes.hpp"
@@ -15,25 +18,31 @@ namespace allot::http {
 using nlohmann::json;
 using detail::reply;
 
+namespace {
+
+// The Idempotency-Key header of a ballot (required).
+std::string idempotency_key_of(const Request& req) {
+  const std::string key = req.header("idempotency-key");
+  if (key.empty())
+    detail::bad_request(
+        "the Idempotency-Key header is missing: send a random value chosen for this ballot (8 to 128 characters), "
+        "and the same value again if you retry");
+  if (key.size() < 8 || key.size() > 128 ||
+      !std::all_of(key.begin(), key.end(), [](char ch) { return ch > 0x20 && ch < 0x7f; }))
+    detail::bad_request("the Idempotency-Key header must be 8 to 128 printable characters without spaces");
+  return key;
+}
+
+json receipt_json(const store::Receipt& r) { return {{"receipt", r.document}, {"code", r.code}, {"leaf", r.leaf}}; }
+
+}  // namespace
+
 Response Api::Impl::session_exchange(Ctx& c) {
   public_state(c.id());
-  const std::string client = c.req.client.empty() ? std::string("(unknown)") : c.req.client;
+  const std::string client = client_of(c.req);
   const auto t = now();
-  {
-    // Over the limit, the code is not even looked at.
-    std::lock_guard lk(mu);
-    sweep_locked(t);
-    if (const auto wait = code_wait_locked(client, t); wait > 0) {
-      ++code_exchange_limited;
-      Response r = detail::refuse(ApiError(
-          429, "rate_limited",
-          "too many codes that do not work were tried: please wait " + std::to_string(wait) +
-              " seconds and try again, or ask for help",
-          json{{"retry_after", wait}}));
-      r.headers.emplace_back("Retry-After", std::to_string(wait));
-      return r;
-    }
-  }
+  // Over the limit, the code is not even looked at.
+  if (auto limited = code_rate_limited(client, t)) return *limited;
   const json body = detail::parse_object(c.req.body);
   const detail::Fields f(body);
   f.only({"code"});
@@ -41,13 +50,9 @@ Response Api::Impl::session_exchange(Ctx& c) {
 
   std::string district;
   try {
-    district = store.credential_district(c.id(), typed);
+    district = store.credential_info(c.id(), typed).district;
   } catch (const store::StoreError& e) {
-    if (e.code == "unknown_code" || e.code == "invalid") {
-      ++code_exchange_failures;
-      std::lock_guard lk(mu);
-      code_failed_locked(client, t);
-    }
+    if (e.code == "unknown_code" || e.code == "invalid") count_code_failure(client, t);
     throw;
   }
   detail::VoterSession s;
@@ -60,7 +65,6 @@ Response Api::Impl::session_exchange(Ctx& c) {
   const std::string credential = detail::token_key(c.id() + '\x1f' + s.code);
   {
     std::lock_guard lk(mu);
-    s.kiosk = kiosk_tokens.count(detail::token_key(s.code)) > 0;
     if (auto it = voter_of_credential.find(credential); it != voter_of_credential.end()) {
       auto old = voters.find(it->second);
       if (old != voters.end() && !old->second.finished) voters.erase(old);
@@ -101,14 +105,7 @@ Response Api::Impl::ballot_get(Ctx& c) {
 Response Api::Impl::ballot_post(Ctx& c) {
   std::string skey;
   const auto s = voter_of(c.req, c.id(), skey);
-  const std::string ikey = c.req.header("idempotency-key");
-  if (ikey.empty())
-    detail::bad_request(
-        "the Idempotency-Key header is missing: send a random value chosen for this ballot (8 to 128 characters), "
-        "and the same value again if you retry");
-  if (ikey.size() < 8 || ikey.size() > 128 ||
-      !std::all_of(ikey.begin(), ikey.end(), [](char ch) { return ch > 0x20 && ch < 0x7f; }))
-    detail::bad_request("the Idempotency-Key header must be 8 to 128 printable characters without spaces");
+  const std::string ikey = idempotency_key_of(c.req);
   const json body = detail::parse_object(c.req.body);
   const detail::Fields f(body);
   f.only({"answers"});
@@ -119,23 +116,51 @@ Response Api::Impl::ballot_post(Ctx& c) {
   }
 
   const store::Receipt r = store.cast(c.id(), s.code, answers, ikey);
-  const json out = {{"receipt", r.document}, {"code", r.code}, {"leaf", r.leaf}};
-  bool first = true;
+  const json out = receipt_json(r);
   {
     std::lock_guard lk(mu);
-    if (auto it = voters.find(skey); it != voters.end()) {
-      if (it->second.finished) {
-        first = false;  // a concurrent retry answered first
-      } else {
-        it->second.finished = true;
-        it->second.key = ikey;
-        it->second.receipt = out;
-      }
+    if (auto it = voters.find(skey); it != voters.end() && !it->second.finished) {
+      it->second.finished = true;
+      it->second.key = ikey;
+      it->second.receipt = out;
     }
   }
-  if (!first) return reply(200, out);
-  ++(s.kiosk ? ballots_kiosk : ballots_online);
+  // Only the call that stored the ballot answers 201 (a concurrent retry with the
+  // same key gets the same receipt from the store, marked as a repeat).
+  if (r.repeat) return reply(200, out);
+  count_ballot(r.channel);
   return reply(201, out);
+}
+
+// A kiosk sends each ballot with its token and a key chosen for that ballot; when
+// the answer is lost (the network dropped) it sends the same again, as often as
+// needed: the same token and key get the first receipt (200), never a second
+// ballot. Tokens are typed codes, so refusals count toward the guessing limits.
+Response Api::Impl::kiosk_ballot(Ctx& c) {
+  public_state(c.id());
+  const std::string client = client_of(c.req);
+  const auto t = now();
+  if (auto limited = code_rate_limited(client, t)) return *limited;
+  const std::string ikey = idempotency_key_of(c.req);
+  const json body = detail::parse_object(c.req.body);
+  const detail::Fields f(body);
+  f.only({"token", "answers"});
+  const std::string token = f.text("token", 64, true);
+  const json answers = f.object("answers", true);
+  if (const auto parsed = codes::parse_code(token); !parsed.ok) {
+    count_code_failure(client, t);
+    detail::bad_request(parsed.problem);
+  }
+  store::Receipt r;
+  try {
+    r = store.cast_kiosk(c.id(), token, answers, ikey);
+  } catch (const store::StoreError& e) {
+    if (e.code == "unknown_code") count_code_failure(client, t);
+    throw;
+  }
+  if (r.repeat) return reply(200, receipt_json(r));
+  count_ballot(r.channel);
+  return reply(201, receipt_json(r));
 }
 
 Response Api::Impl::receipt_get(Ctx& c) {

@@ -24,61 +24,12 @@
 #include "allot/storage/crypto.hpp"
 #include "allot/storage/merkle.hpp"
 #include "allot/storage/verify.hpp"
-#include "http_client.hpp"
-#include "store_fixture.hpp"
+#include "live_server.hpp"
 
 namespace allot::testing {
 namespace {
 
 using nlohmann::json;
-
-// A store, the API and the server on 127.0.0.1:0, torn down in order.
-struct LiveServer {
-  TempDir dir{"http"};
-  FakeClock clock;
-  std::unique_ptr<store::Store> store;
-  std::unique_ptr<http::Api> api;
-  std::unique_ptr<http::Server> server;
-
-  LiveServer() {
-    store = std::make_unique<store::Store>(store_options(dir.path(), clock, /*batch_min=*/4));
-    http::ApiOptions ao;
-    ao.secure_cookies = false;  // plain HTTP on loopback in this test
-    ao.clock = clock.fn();
-    api = std::make_unique<http::Api>(*store, ao);
-    http::ServerOptions so;
-    so.port = 0;
-    server = std::make_unique<http::Server>(
-        so, [this](const http::Request& r) { return api->handle(r); }, [this] { return api->metrics_text(); });
-    server->start();
-  }
-  ~LiveServer() { server->stop(std::chrono::seconds(5)); }
-  HttpClient client() const { return HttpClient("127.0.0.1", server->port()); }
-};
-
-// An officer's client: the session cookie and the CSRF token on every change.
-struct Officer {
-  HttpClient c;
-  std::string cookie, csrf;
-  Reply call(const std::string& method, const std::string& target, const std::string& body = "",
-             const std::string& content_type = "application/json") {
-    Headers h = {{"Cookie", cookie}, {"Content-Type", content_type}};
-    if (method != "GET") h.emplace_back("X-CSRF-Token", csrf);
-    return c.request(method, target, body, h);
-  }
-};
-
-Officer sign_in(const LiveServer& s, const std::string& user, const std::string& password) {
-  Officer o{s.client(), "", ""};
-  const Reply r = o.c.request("POST", "/api/v1/officer/signin",
-                              json{{"username", user}, {"password", password}}.dump(),
-                              {{"Content-Type", "application/json"}});
-  EXPECT_EQ(r.status, 200) << r.body;
-  const std::string set = r.header("set-cookie");
-  o.cookie = set.substr(0, set.find(';'));
-  o.csrf = r.json().at("csrf").get<std::string>();
-  return o;
-}
 
 TEST(HttpLifecycle, WholeElectionOverHttp) {
   LiveServer s;
@@ -256,7 +207,7 @@ TEST(HttpLifecycle, ServeBinaryPrintsAddressAndStopsOnSigterm) {
     ::close(out[1]);
     const std::string data = dir.path().string();
     ::execl(ALLOT_BINARY, "allot", "serve", "--data", data.c_str(), "--port", "0", "--access-log",
-            (data + "/access.log").c_str(), static_cast<char*>(nullptr));
+            (data + "/access.log").c_str(), "--kiosk-pool-ttl", "600", static_cast<char*>(nullptr));
     ::_exit(127);
   }
   ::close(out[1]);

@@ -175,6 +175,19 @@ std::string error_code(F&& f) {
 
 inline std::filesystem::path db_file(const std::filesystem::path& data_dir) { return data_dir / "allot.db"; }
 
+// Runs one statement through a separate read-write connection, as an intruder
+// with the database file could; returns the error message, or "" when SQLite
+// accepted it.
+inline std::string direct_sql(const std::filesystem::path& data_dir, const std::string& sql) {
+  SQLite::Database db(db_file(data_dir).string(), SQLite::OPEN_READWRITE, 5000);
+  try {
+    db.exec(sql);
+  } catch (const SQLite::Exception& e) {
+    return e.what();
+  }
+  return "";
+}
+
 // Every ballot row (sealed or not) of an election, read through a separate
 // read-only connection.
 inline std::int64_t stored_ballots(const std::filesystem::path& data_dir, const std::string& election) {

@@ -43,6 +43,37 @@ TEST(StoreMigrations, MigrationsAreNumberedInOrder) {
   for (std::size_t i = 0; i < ms.size(); ++i) EXPECT_EQ(ms[i].version, static_cast<int>(i) + 1) << ms[i].name;
   EXPECT_EQ(store::schema::latest_version(), ms.back().version);
   EXPECT_EQ(Store::latest_schema_version(), ms.back().version);
+  ASSERT_GE(ms.size(), 8u);
+  EXPECT_STREQ(ms[7].name, "registered kiosks");
+}
+
+std::vector<std::string> column_names(const std::filesystem::path& dir, const std::string& table) {
+  SQLite::Database db(db_file(dir).string(), SQLite::OPEN_READONLY);
+  SQLite::Statement q(db, "SELECT name FROM pragma_table_info(?) ORDER BY cid");
+  q.bind(1, table);
+  std::vector<std::string> out;
+  while (q.executeStep()) out.push_back(q.getColumn(0).getString());
+  return out;
+}
+
+// Version 8 adds the kiosks table and the kiosk a token was issued on; codes and
+// tokens stored before it have no kiosk.
+TEST(StoreMigrations, Version8AddsKiosks) {
+  TempDir dir;
+  {
+    SQLite::Database db(db_file(dir.path()).string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    store::schema::migrate(db, 7);
+    EXPECT_EQ(column_names(dir.path(), "kiosks"), std::vector<std::string>{});
+    EXPECT_EQ(column_names(dir.path(), "credentials").back(), "used");
+    db.exec("INSERT INTO elections (id, definition, created_at) VALUES ('test-2026', '{}', 'now')");
+    db.exec("INSERT INTO credentials (election, hmac, kind) VALUES ('test-2026', randomblob(32), 'code')");
+    store::schema::migrate(db, 8);
+    EXPECT_EQ(store::schema::version_of(db), 8);
+    EXPECT_EQ(db.execAndGet("SELECT count(*) FROM credentials WHERE kiosk IS NULL").getInt(), 1);
+  }
+  EXPECT_EQ(column_names(dir.path(), "kiosks"),
+            (std::vector<std::string>{"election", "id", "name", "district", "registered_by", "retired"}));
+  EXPECT_EQ(column_names(dir.path(), "credentials").back(), "kiosk");
 }
 
 TEST(StoreMigrations, EmptyFileAndFreshDirectoryMigrateToLatest) {
@@ -203,6 +234,9 @@ TEST(StoreMigrations, EveryOlderVersionUpgradesAndKeepsItsData) {
     EXPECT_EQ(s.manifest(kE).at("credentials").at("codes"), 3);
     for (std::size_t i = 0; i < codes.size(); ++i) s.cast(kE, codes[i], answers_for("", static_cast<unsigned>(i)));
     EXPECT_EQ(error_code([&] { s.cast(kE, codes[0], answers_for("")); }), "already_used");
+    s.register_kiosk("admin", kE, "Library", "north");
+    const auto pool = s.issue_kiosk_tokens("admin", kE, "library", 1, std::chrono::hours(1));
+    EXPECT_EQ(s.cast(kE, pool.tokens[0], answers_for("north")).channel, "kiosk");
     const auto log = s.officer_log(kE);
     ASSERT_FALSE(log.empty());
     if (k >= 3) {
@@ -217,7 +251,7 @@ TEST(StoreMigrations, EveryOlderVersionUpgradesAndKeepsItsData) {
       // log code is the same for later versions, so once is enough).
       s.close("admin", kE);
       s.tally("admin", kE, "seed");
-      EXPECT_EQ(s.ballots(kE).size(), 3u);
+      EXPECT_EQ(s.ballots(kE).size(), 4u);
       const auto out = dir / "record";
       s.export_record(kE, out);
       const auto report = verify::verify_record(out);

@@ -1,5 +1,6 @@
 // Mutation tests on a real record: an election run through the Store (codes, a
-// kiosk token, paper ballots keyed twice and one resolved), exported, then changed
+// kiosk token, a registered kiosk's pool and its retirement, paper ballots keyed
+// twice and one resolved), exported, then changed
 // byte by byte and field by field. Every change must make the verifier fail.
 #include <gtest/gtest.h>
 
@@ -36,6 +37,10 @@ const Files& real_record(json* receipt_out = nullptr) {
     for (const auto& code : e.north_codes) s.cast(id, code, answers_for("north", static_cast<unsigned>(v++)));
     const auto token = s.issue_kiosk_token("staff", id, "south");
     receipt = s.cast(id, token, answers_for("south", 2)).document;
+    const auto kiosk = s.register_kiosk("staff", id, "Library", "north");
+    const auto pool = s.issue_kiosk_tokens("staff", id, kiosk.id, 2, std::chrono::hours(12));
+    s.cast_kiosk(id, pool.tokens[0], answers_for("north", 3), "queue-0000-0001");
+    s.retire_kiosk("staff", id, kiosk.id);
     s.paper_enter("alice", id, "box1", "1", "", answers_for("", 1));
     s.paper_enter("bob", id, "box1", "1", "", answers_for("", 1));       // matched
     s.paper_enter("alice", id, "box1", "2", "north", answers_for("north", 0));
@@ -74,7 +79,10 @@ TEST(StoreRecordMutation, RealRecordVerifiesWithEveryChannel) {
   EXPECT_NE(ballots.find("\"channel\":\"kiosk\""), std::string::npos);
   EXPECT_NE(ballots.find("\"channel\":\"paper\""), std::string::npos);
   EXPECT_NE(ballots.find("\"channel\":\"online\""), std::string::npos);
-  EXPECT_EQ(lines_of(ballots).size(), 12u + 1u + 2u);
+  EXPECT_EQ(lines_of(ballots).size(), 12u + 2u + 2u);
+  const std::string log = files.at("officer-log.jsonl");
+  for (const char* action : {"kiosk.register", "kiosk.tokens", "kiosk.retire"})
+    EXPECT_NE(log.find(std::string("\"action\":\"") + action + "\""), std::string::npos) << action;
 }
 
 TEST(StoreRecordMutation, KioskReceiptChecksAgainstTheRecord) {

@@ -83,18 +83,6 @@ std::string db_fingerprint(const std::filesystem::path& dir) {
   return out;
 }
 
-// Runs one statement through a separate read-write connection; returns the error
-// message, or "" when SQLite accepted it.
-std::string direct_sql(const std::filesystem::path& dir, const std::string& sql) {
-  SQLite::Database db(db_file(dir).string(), SQLite::OPEN_READWRITE, 5000);
-  try {
-    db.exec(sql);
-  } catch (const SQLite::Exception& e) {
-    return e.what();
-  }
-  return "";
-}
-
 // A code in another spelling: lower case, no dashes, 0 -> o and 1 -> l/I.
 std::string confusable_spelling(const std::string& code) {
   std::string out;

@@ -55,6 +55,29 @@ std::size_t index_of(const std::vector<OfficerStep>& steps, const std::string& a
   throw std::runtime_error("no step " + action);
 }
 
+OfficerStep kiosk_register(const std::string& id, const std::string& district) {
+  return {"kiosk.register", {{"district", district}, {"kiosk", id}, {"name", "Kiosk " + id}}, "kim"};
+}
+
+// Inserts officer steps right after election.open.
+void insert_after_open(std::vector<OfficerStep>& s, const std::vector<OfficerStep>& steps) {
+  s.insert(s.begin() + static_cast<long>(index_of(s, "election.open")) + 1, steps.begin(), steps.end());
+}
+
+// Registered kiosks, their pools and their retirement replay as allowed.
+TEST(VerifyTest, KioskActionsWhileOpenVerify) {
+  RecordForger f;
+  f.edit_officer = [](std::vector<OfficerStep>& s) {
+    insert_after_open(s, {kiosk_register("library", "north"),
+                          {"kiosk.tokens", {{"count", 50}, {"kiosk", "library"}}, "kim"},
+                          kiosk_register("hall", ""),
+                          {"kiosk.retire", {{"kiosk", "library"}}, "olga"},
+                          {"kiosk.tokens", {{"count", 1}, {"kiosk", "hall"}}, "kim"}});
+  };
+  const auto report = verify::verify_files(f.build());
+  EXPECT_TRUE(report.ok()) << report.text();
+}
+
 TEST(VerifyTest, ValidRecordVerifies) {
   RecordForger f;
   const Files files = f.build();
@@ -324,6 +347,54 @@ std::vector<Mutation> mutations() {
                  };
                  return f.build();
                }});
+  m.push_back({"kiosk tokens on a kiosk never registered", "officer actions", [](RecordForger& f) {
+                 f.edit_officer = [](std::vector<OfficerStep>& s) {
+                   insert_after_open(s, {{"kiosk.tokens", {{"count", 5}, {"kiosk", "ghost"}}}});
+                 };
+                 return f.build();
+               }, "kiosk.tokens: the kiosk 'ghost' was never registered"});
+  m.push_back({"kiosk tokens after the kiosk retired", "officer actions", [](RecordForger& f) {
+                 f.edit_officer = [](std::vector<OfficerStep>& s) {
+                   insert_after_open(s, {kiosk_register("library", "north"),
+                                         {"kiosk.retire", {{"kiosk", "library"}}},
+                                         {"kiosk.tokens", {{"count", 5}, {"kiosk", "library"}}}});
+                 };
+                 return f.build();
+               }, "kiosk.tokens: the kiosk 'library' was retired before this"});
+  m.push_back({"kiosk retired twice", "officer actions", [](RecordForger& f) {
+                 f.edit_officer = [](std::vector<OfficerStep>& s) {
+                   insert_after_open(s, {kiosk_register("library", "north"),
+                                         {"kiosk.retire", {{"kiosk", "library"}}},
+                                         {"kiosk.retire", {{"kiosk", "library"}}}});
+                 };
+                 return f.build();
+               }, "kiosk.retire: the kiosk 'library' was retired before this"});
+  m.push_back({"kiosk registered twice", "officer actions", [](RecordForger& f) {
+                 f.edit_officer = [](std::vector<OfficerStep>& s) {
+                   insert_after_open(s, {kiosk_register("library", "north"), kiosk_register("library", "south")});
+                 };
+                 return f.build();
+               }, "kiosk.register: the kiosk 'library' is registered twice"});
+  m.push_back({"kiosk in a district the manifest lacks", "officer actions", [](RecordForger& f) {
+                 f.edit_officer = [](std::vector<OfficerStep>& s) {
+                   insert_after_open(s, {kiosk_register("library", "west")});
+                 };
+                 return f.build();
+               }, "kiosk.register details.district"});
+  m.push_back({"a pool of 51 kiosk tokens", "officer actions", [](RecordForger& f) {
+                 f.edit_officer = [](std::vector<OfficerStep>& s) {
+                   insert_after_open(s, {kiosk_register("library", "north"),
+                                         {"kiosk.tokens", {{"count", 51}, {"kiosk", "library"}}}});
+                 };
+                 return f.build();
+               }, "kiosk.tokens details.count"});
+  m.push_back({"a kiosk registered before open", "officer actions", [](RecordForger& f) {
+                 f.edit_officer = [](std::vector<OfficerStep>& s) {
+                   s.insert(s.begin() + static_cast<long>(index_of(s, "election.open")),
+                            kiosk_register("library", "north"));
+                 };
+                 return f.build();
+               }, "kiosk.register: allowed only while voting is open"});
   m.push_back({"unknown officer action", "officer actions", [](RecordForger& f) {
                  f.edit_officer = [](std::vector<OfficerStep>& s) {
                    s.insert(s.begin() + 1, OfficerStep{"ballots.delete", json::object()});

@@ -153,6 +153,10 @@ std::string rule_problem(const std::string& rule, const Contest& c) {
   if (find_ranked_rule(rule)) {
     if (c.kind != ContestKind::Selection || c.format != BallotFormat::Ranked)
       return "'" + rule + "' counts ranked ballots of a selection contest";
+    // Refused here, not at the count: once the manifest is frozen the rule cannot change.
+    if (rule == "irv" && c.seats != 1)
+      return "'irv' elects one candidate but this contest has " + std::to_string(c.seats) +
+             " seats: use 'stv' (or 'irv-multipass')";
     return {};
   }
   return "'" + rule + "' is not a rule allot knows (see allot tally --help)";

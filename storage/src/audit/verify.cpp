@@ -866,6 +866,7 @@ class Verifier : Steps {
     std::vector<std::pair<std::string, std::size_t>> seen;  // action -> times, in order of first appearance
     std::string tally_result;
     std::set<std::string> districts = {""};
+    std::map<std::string, bool> kiosks;  // registered kiosk -> retired
     if (r_.manifest && r_.manifest->is_object() && r_.manifest->contains("districts") &&
         (*r_.manifest)["districts"].is_array())
       for (const auto& d : (*r_.manifest)["districts"])
@@ -892,14 +893,7 @@ class Verifier : Steps {
       else ++seen_it->second;
       // Exactly these detail fields (paper actions may carry more).
       auto fields = [&](std::initializer_list<const char*> names, bool more_allowed = false) {
-        for (const char* n : names)
-          if (!details.contains(n)) p.add(who + " details." + n + ": missing");
-        if (!more_allowed)
-          for (const auto& [k, v] : details.items()) {
-            (void)v;
-            if (std::none_of(names.begin(), names.end(), [&](const char* n) { return k == n; }))
-              p.add(who + " details." + k + ": not a detail of this action");
-          }
+        detail_fields(details, who, names, more_allowed, p);
       };
       auto only = [&](State allowed, const char* rule) {
         if (state != allowed) p.add(who + ": allowed only " + rule + ", but here it comes " + state_name(state));
@@ -942,6 +936,9 @@ class Verifier : Steps {
         const json d = details.value("district", json());
         if (!d.is_string() || !districts.count(d.get<std::string>()))
           p.add(who + " details.district: " + brief(d) + " is not a district of the manifest");
+        only(State::Open, "while voting is open");
+      } else if (action == "kiosk.register" || action == "kiosk.tokens" || action == "kiosk.retire") {
+        kiosk_action(action, details, who, kiosks, districts, p);
         only(State::Open, "while voting is open");
       } else if (action == "paper.enter" || action == "paper.dispute" || action == "paper.resolve" ||
                  action == "paper.spoil") {
@@ -989,6 +986,56 @@ class Verifier : Steps {
     for (const auto& [action, n] : seen) summary += (summary.empty() ? "" : ", ") + (n > 1 ? num(n) + " " : "") + action;
     return {p, num(r_.officer.size()) + " entries replayed (" + summary + "), each allowed when it happened" +
                    (state == State::Published ? "" : "; the result is not yet published")};
+  }
+
+  // Each of `names` is in an entry's details, and (unless more_allowed) nothing else.
+  static void detail_fields(const json& details, const std::string& who, std::initializer_list<const char*> names,
+                            bool more_allowed, Problems& p) {
+    for (const char* n : names)
+      if (!details.contains(n)) p.add(who + " details." + n + ": missing");
+    if (more_allowed) return;
+    for (const auto& [k, v] : details.items()) {
+      (void)v;
+      if (std::none_of(names.begin(), names.end(), [&](const char* n) { return k == n; }))
+        p.add(who + " details." + k + ": not a detail of this action");
+    }
+  }
+
+  // kiosk.register {kiosk, name, district}: a new id, a district of the manifest;
+  // kiosk.tokens {kiosk, count}: a kiosk registered and in service, 1 to 50 tokens;
+  // kiosk.retire {kiosk}: a kiosk registered and in service.
+  static void kiosk_action(const std::string& action, const json& details, const std::string& who,
+                           std::map<std::string, bool>& kiosks, const std::set<std::string>& districts,
+                           Problems& p) {
+    auto exact = [&](std::initializer_list<const char*> names) { detail_fields(details, who, names, false, p); };
+    const json id_j = details.value("kiosk", json());
+    const std::string id = id_j.is_string() ? id_j.get<std::string>() : std::string();
+    if (id.empty()) p.add(who + " details.kiosk: must be a kiosk id, found " + brief(id_j));
+    const auto it = kiosks.find(id);
+    if (action == "kiosk.register") {
+      exact({"district", "kiosk", "name"});
+      const json d = details.value("district", json());
+      if (!d.is_string() || !districts.count(d.get<std::string>()))
+        p.add(who + " details.district: " + brief(d) + " is not a district of the manifest");
+      const json name = details.value("name", json());
+      if (!name.is_string() || name.get<std::string>().empty())
+        p.add(who + " details.name: must be text, found " + brief(name));
+      if (it != kiosks.end()) p.add(who + ": the kiosk '" + id + "' is registered twice");
+      else if (!id.empty()) kiosks[id] = false;
+      return;
+    }
+    if (action == "kiosk.tokens") {
+      exact({"count", "kiosk"});
+      const json n = details.value("count", json());
+      if (!is_count(n) || n.get<std::uint64_t>() < 1 || n.get<std::uint64_t>() > 50)
+        p.add(who + " details.count: must be a whole number from 1 to 50, found " + brief(n));
+    } else {
+      exact({"kiosk"});
+    }
+    if (id.empty()) return;
+    if (it == kiosks.end()) p.add(who + ": the kiosk '" + id + "' was never registered");
+    else if (it->second) p.add(who + ": the kiosk '" + id + "' was retired before this");
+    else if (action == "kiosk.retire") it->second = true;
   }
 
   // The line number of the last election.create (0 when there is none): entries

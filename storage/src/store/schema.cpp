@@ -222,6 +222,55 @@ CREATE TABLE idempotency (
   PRIMARY KEY (election, key)
 ) WITHOUT ROWID;
 )SQL"},
+    {8, "registered kiosks",
+     R"SQL(
+-- A kiosk registered while the election is open; its tokens are issued on it and
+-- stop working when it is retired. A kiosk is never deleted and only ever goes
+-- from in service to retired.
+CREATE TABLE kiosks (
+  election      TEXT NOT NULL REFERENCES elections(id),
+  id            TEXT NOT NULL,          -- short slug, unique in the election
+  name          TEXT NOT NULL,          -- 1 to 80 characters, unique in the election (any case)
+  district      TEXT NOT NULL DEFAULT '',
+  registered_by TEXT NOT NULL,
+  retired       INTEGER NOT NULL DEFAULT 0 CHECK (retired IN (0,1)),
+  PRIMARY KEY (election, id)
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX kiosks_name ON kiosks (election, name COLLATE NOCASE);
+CREATE TRIGGER kiosks_while_open BEFORE INSERT ON kiosks
+WHEN (SELECT state FROM elections WHERE id = NEW.election) <> 'open'
+BEGIN SELECT RAISE(ABORT, 'state: kiosks are registered only while the election is open'); END;
+CREATE TRIGGER kiosks_no_replace BEFORE INSERT ON kiosks
+WHEN EXISTS (SELECT 1 FROM kiosks WHERE election = NEW.election AND id = NEW.id)
+BEGIN SELECT RAISE(ABORT, 'append-only: this kiosk exists'); END;
+CREATE TRIGGER kiosks_retire_once BEFORE UPDATE ON kiosks
+WHEN NEW.election IS NOT OLD.election OR NEW.id IS NOT OLD.id OR NEW.name IS NOT OLD.name
+  OR NEW.district IS NOT OLD.district OR NEW.registered_by IS NOT OLD.registered_by
+  OR OLD.retired = 1 OR NEW.retired <> 1
+  OR (SELECT state FROM elections WHERE id = NEW.election) <> 'open'
+BEGIN SELECT RAISE(ABORT, 'frozen: a kiosk only changes from in service to retired, while the election is open'); END;
+CREATE TRIGGER kiosks_no_delete BEFORE DELETE ON kiosks
+BEGIN SELECT RAISE(ABORT, 'append-only: a registered kiosk is never deleted'); END;
+
+-- The kiosk a token was issued on (NULL: a voting code, or a token issued without one).
+ALTER TABLE credentials ADD COLUMN kiosk TEXT;
+-- Covers the counts per kiosk (Store::kiosks) without reading an election's codes.
+CREATE INDEX credentials_kiosk ON credentials (election, kiosk, used, expires_at) WHERE kiosk IS NOT NULL;
+CREATE TRIGGER credentials_kiosk_in_service BEFORE INSERT ON credentials
+WHEN NEW.kiosk IS NOT NULL AND (NEW.kind <> 'kiosk' OR NOT EXISTS (
+       SELECT 1 FROM kiosks WHERE election = NEW.election AND id = NEW.kiosk
+       AND retired = 0 AND district = NEW.district))
+BEGIN SELECT RAISE(ABORT, 'state: tokens are issued only on a kiosk in service, for its district'); END;
+-- As in migration 2, with the kiosk column, and a token of a retired kiosk never votes.
+DROP TRIGGER credentials_use_once;
+CREATE TRIGGER credentials_use_once BEFORE UPDATE ON credentials
+WHEN NEW.election IS NOT OLD.election OR NEW.hmac IS NOT OLD.hmac OR NEW.kind IS NOT OLD.kind
+  OR NEW.district IS NOT OLD.district OR NEW.expires_at IS NOT OLD.expires_at OR NEW.kiosk IS NOT OLD.kiosk
+  OR OLD.used = 1 OR NEW.used <> 1
+  OR (SELECT state FROM elections WHERE id = NEW.election) <> 'open'
+  OR EXISTS (SELECT 1 FROM kiosks WHERE election = NEW.election AND id = NEW.kiosk AND retired = 1)
+BEGIN SELECT RAISE(ABORT, 'frozen: a credential only goes from unused to used, while open, its kiosk in service'); END;
+)SQL"},
 };
 
 }  // namespace

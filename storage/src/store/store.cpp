@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstring>
 #include <ctime>
 #include <fstream>
@@ -362,14 +363,22 @@ struct Store::Impl {
       seal(db, election, manifest_hash, false);
   }
 
-  json counts(SQLite::Database& db, const std::string& election, const json& manifest) {
-    json by_channel = {{"kiosk", 0}, {"online", 0}, {"paper", 0}};
-    std::int64_t total = 0;
+  // Ballots stored so far (sealed or not) per channel, every channel present.
+  static std::map<std::string, std::int64_t> channel_counts(SQLite::Database& db, const std::string& election) {
+    std::map<std::string, std::int64_t> out = {{"kiosk", 0}, {"online", 0}, {"paper", 0}};
     SQLite::Statement q(db, "SELECT channel, count(*) FROM ballots WHERE election = ? GROUP BY channel");
     q.bind(1, election);
-    while (q.executeStep()) {
-      by_channel[q.getColumn(0).getString()] = q.getColumn(1).getInt64();
-      total += q.getColumn(1).getInt64();
+    while (q.executeStep()) out[q.getColumn(0).getString()] = q.getColumn(1).getInt64();
+    return out;
+  }
+
+  json counts(SQLite::Database& db, const std::string& election, const json& manifest) {
+    const auto channels = channel_counts(db, election);
+    json by_channel = json::object();
+    std::int64_t total = 0;
+    for (const auto& [channel, n] : channels) {
+      by_channel[channel] = n;
+      total += n;
     }
     json codes_used = json::object();
     for (const auto& [d, n] : manifest.at("credentials").at("by_district").items()) {
@@ -413,6 +422,16 @@ struct Store::Impl {
     return out;
   }
 
+  // --- credentials -----------------------------------------------------------------
+  // `count` new kiosk tokens and their HMACs.
+  std::pair<std::vector<std::string>, std::vector<std::string>> new_tokens(std::size_t count) const;
+  // Stores kiosk tokens (their HMACs) with a district, on `kiosk` ("" = none),
+  // valid for `ttl` from now (writer thread).
+  void insert_tokens(SQLite::Database& db, const std::string& election, const std::vector<std::string>& hmacs,
+                     const std::string& district, const std::string& kiosk, std::chrono::seconds ttl);
+  // Store::cast and Store::cast_kiosk.
+  Receipt cast(const std::string& election, const std::string& typed, const json& answers,
+               const std::string& idempotency_key, bool kiosk_only);
 };
 
 namespace {
@@ -667,42 +686,74 @@ std::vector<std::string> Store::generate_codes(const std::string& actor, const s
   return out;
 }
 
+namespace {
+
+void check_token_ttl(std::chrono::seconds ttl) {
+  if (ttl.count() <= 0 || ttl > std::chrono::hours(24))
+    throw StoreError("invalid", "a kiosk token lives between 1 second and 24 hours");
+}
+
+}  // namespace
+
+std::pair<std::vector<std::string>, std::vector<std::string>> Store::Impl::new_tokens(std::size_t count) const {
+  std::pair<std::vector<std::string>, std::vector<std::string>> out;
+  for (std::size_t i = 0; i < count; ++i) {
+    out.first.push_back(codes::generate_code());
+    out.second.push_back(blob_of(credential_hmac(codes::parse_code(out.first.back()).normalized)));
+  }
+  return out;
+}
+
+void Store::Impl::insert_tokens(SQLite::Database& db, const std::string& election,
+                                const std::vector<std::string>& hmacs, const std::string& district,
+                                const std::string& kiosk, std::chrono::seconds ttl) {
+  SQLite::Statement ins(db,
+                        "INSERT INTO credentials (election, hmac, kind, district, expires_at, kiosk) "
+                        "VALUES (?, ?, 'kiosk', ?, ?, ?)");
+  for (const auto& h : hmacs) {
+    ins.bind(1, election);
+    bind_blob(ins, 2, h);
+    ins.bind(3, district);
+    ins.bind(4, unix_seconds(now() + ttl));
+    if (kiosk.empty()) ins.bind(5);
+    else ins.bind(5, kiosk);
+    ins.exec();
+    ins.reset();
+  }
+}
+
 std::string Store::issue_kiosk_token(const std::string& actor, const std::string& election,
                                      const std::string& district, std::chrono::seconds ttl) {
   check_actor(actor);
-  if (ttl.count() <= 0 || ttl > std::chrono::hours(24))
-    throw StoreError("invalid", "a kiosk token lives between 1 second and 24 hours");
+  check_token_ttl(ttl);
   auto info = impl_->manifest_info(election);
   if (!manifest::has_district(info->manifest, district))
     throw StoreError("invalid", "'" + district + "' is not a district of this election");
-  const std::string token = codes::generate_code();
-  const auto h = impl_->credential_hmac(codes::parse_code(token).normalized);
+  const auto [tokens, hmacs] = impl_->new_tokens(1);
   impl_->write([&](SQLite::Database& db) {
     Impl::require_state(db, election, {"open"}, "issue a kiosk token");
-    SQLite::Statement ins(db,
-                          "INSERT INTO credentials (election, hmac, kind, district, expires_at) "
-                          "VALUES (?, ?, 'kiosk', ?, ?)");
-    ins.bind(1, election);
-    bind_blob(ins, 2, blob_of(h));
-    ins.bind(3, district);
-    ins.bind(4, unix_seconds(impl_->now() + ttl));
-    ins.exec();
+    impl_->insert_tokens(db, election, hmacs, district, "", ttl);
     impl_->log_action(db, election, actor, "kiosk.token", json{{"district", district}});
   });
-  return token;
+  return tokens.front();
 }
 
 namespace {
 
 struct CredentialRow {
-  std::string kind, district;
+  std::string kind, district, kiosk;
   bool used = false;
+  bool retired = false;  // issued on a kiosk that has been retired
   std::optional<std::int64_t> expires_at;
 };
 
 std::optional<CredentialRow> find_credential(SQLite::Database& db, const std::string& election,
                                              const std::string& hmac) {
-  SQLite::Statement q(db, "SELECT kind, district, used, expires_at FROM credentials WHERE election = ? AND hmac = ?");
+  SQLite::Statement q(db,
+                      "SELECT c.kind, c.district, c.used, c.expires_at, coalesce(c.kiosk, ''), "
+                      "coalesce(k.retired, 0) FROM credentials c "
+                      "LEFT JOIN kiosks k ON k.election = c.election AND k.id = c.kiosk "
+                      "WHERE c.election = ? AND c.hmac = ?");
   q.bind(1, election);
   bind_blob(q, 2, hmac);
   if (!q.executeStep()) return std::nullopt;
@@ -711,6 +762,8 @@ std::optional<CredentialRow> find_credential(SQLite::Database& db, const std::st
   r.district = q.getColumn(1).getString();
   r.used = q.getColumn(2).getInt() != 0;
   if (!q.getColumn(3).isNull()) r.expires_at = q.getColumn(3).getInt64();
+  r.kiosk = q.getColumn(4).getString();
+  r.retired = q.getColumn(5).getInt() != 0;
   return r;
 }
 
@@ -721,18 +774,20 @@ std::optional<CredentialRow> find_credential(SQLite::Database& db, const std::st
   if (row->used)
     throw StoreError("already_used", row->kind == "kiosk" ? "this kiosk token has already been used"
                                                           : "this code has already been used to vote");
+  if (row->retired)
+    throw StoreError("retired", "this kiosk has been retired: its tokens no longer work, ask the staff for help");
   if (row->expires_at && *row->expires_at <= now)
     throw StoreError("expired", "this kiosk token has expired: ask the staff for a new one");
   throw StoreError("unavailable", "the credential could not be used");
 }
 
 void check_usable(const std::optional<CredentialRow>& row, std::int64_t now) {
-  if (!row || row->used || (row->expires_at && *row->expires_at <= now)) refuse_credential(row, now);
+  if (!row || row->used || row->retired || (row->expires_at && *row->expires_at <= now)) refuse_credential(row, now);
 }
 
 }  // namespace
 
-std::string Store::credential_district(const std::string& election, const std::string& typed) const {
+CredentialInfo Store::credential_info(const std::string& election, const std::string& typed) const {
   const auto info = impl_->manifest_info(election);
   const std::string normalized = impl_->parse_typed(typed);
   const auto h = blob_of(impl_->credential_hmac(normalized));
@@ -741,7 +796,179 @@ std::string Store::credential_district(const std::string& election, const std::s
     Impl::require_state(db, election, {"open"}, "vote");
     auto row = find_credential(db, election, h);
     check_usable(row, now);
-    return row->district;
+    return CredentialInfo{row->kind, row->district, row->kiosk};
+  });
+}
+
+std::string Store::credential_district(const std::string& election, const std::string& typed) const {
+  return credential_info(election, typed).district;
+}
+
+// --- kiosks ---------------------------------------------------------------------
+
+namespace {
+
+// 1 to 80 characters of UTF-8 text, no control characters, no spaces around it.
+void check_kiosk_name(const std::string& name) {
+  std::size_t chars = 0;
+  for (unsigned char ch : name) {
+    if (ch < 0x20 || ch == 0x7f) throw StoreError("invalid", "a kiosk's name has no control characters");
+    if ((ch & 0xC0) != 0x80) ++chars;
+  }
+  if (chars == 0 || chars > 80) throw StoreError("invalid", "a kiosk's name is 1 to 80 characters");
+  if (name.front() == ' ' || name.back() == ' ')
+    throw StoreError("invalid", "a kiosk's name has no spaces at its start or end");
+  try {
+    canonical::dump(json(name));
+  } catch (const canonical::CanonicalError&) {
+    throw StoreError("invalid", "a kiosk's name must be UTF-8 text");
+  }
+}
+
+void check_kiosk_id(const std::string& id) {
+  static const std::regex re("[a-z0-9][a-z0-9_-]{0,31}");
+  if (!std::regex_match(id, re))
+    throw StoreError("invalid", "a kiosk id is 1 to 32 lower-case letters, digits, '-' or '_' (got '" + id + "')");
+}
+
+// A kiosk id made from its name: "Library front desk" -> "library-front-desk".
+std::string slug_of(const std::string& name) {
+  std::string out;
+  for (unsigned char ch : name) {
+    if (ch < 0x80 && std::isalnum(ch)) out += static_cast<char>(std::tolower(ch));
+    else if (!out.empty() && out.back() != '-') out += '-';
+    if (out.size() >= 24) break;
+  }
+  while (!out.empty() && out.back() == '-') out.pop_back();
+  return out.empty() ? std::string("kiosk") : out;
+}
+
+bool kiosk_exists(SQLite::Database& db, const std::string& election, const std::string& id) {
+  SQLite::Statement q(db, "SELECT 1 FROM kiosks WHERE election = ? AND id = ?");
+  q.bind(1, election);
+  q.bind(2, id);
+  return q.executeStep();
+}
+
+// Kiosks with their token counts: every kiosk of the election, or only `id`.
+std::vector<Kiosk> kiosk_rows(SQLite::Database& db, const std::string& election, std::int64_t now,
+                              const std::string& id = "") {
+  SQLite::Statement q(db,
+                      "SELECT k.id, k.name, k.district, k.registered_by, k.retired, count(c.hmac), "
+                      "coalesce(sum(c.used), 0), "
+                      "coalesce(sum(c.used = 0 AND k.retired = 0 AND c.expires_at > ?2), 0) "
+                      "FROM kiosks k LEFT JOIN credentials c ON c.election = k.election AND c.kiosk = k.id "
+                      "WHERE k.election = ?1 AND (?3 = '' OR k.id = ?3) "
+                      "GROUP BY k.id ORDER BY k.name COLLATE NOCASE, k.id");
+  q.bind(1, election);
+  q.bind(2, now);
+  q.bind(3, id);
+  std::vector<Kiosk> out;
+  while (q.executeStep()) {
+    Kiosk k;
+    k.id = q.getColumn(0).getString();
+    k.name = q.getColumn(1).getString();
+    k.district = q.getColumn(2).getString();
+    k.registered_by = q.getColumn(3).getString();
+    k.retired = q.getColumn(4).getInt() != 0;
+    k.tokens_issued = q.getColumn(5).getInt64();
+    k.tokens_used = q.getColumn(6).getInt64();
+    k.tokens_available = q.getColumn(7).getInt64();
+    out.push_back(std::move(k));
+  }
+  return out;
+}
+
+Kiosk kiosk_or_throw(SQLite::Database& db, const std::string& election, const std::string& id, std::int64_t now) {
+  auto rows = kiosk_rows(db, election, now, id);
+  if (rows.empty()) throw StoreError("not_found", "there is no kiosk '" + id + "' in this election");
+  return rows.front();
+}
+
+}  // namespace
+
+Kiosk Store::register_kiosk(const std::string& actor, const std::string& election, const std::string& name,
+                            const std::string& district, const std::string& id) {
+  check_actor(actor);
+  check_kiosk_name(name);
+  if (!id.empty()) check_kiosk_id(id);
+  auto info = impl_->manifest_info(election);  // wrong_state before open
+  if (!manifest::has_district(info->manifest, district))
+    throw StoreError("invalid", "'" + district + "' is not a district of this election");
+  return impl_->write([&](SQLite::Database& db) {
+    Impl::require_state(db, election, {"open"}, "register a kiosk");
+    SQLite::Statement same(db, "SELECT name FROM kiosks WHERE election = ? AND name = ? COLLATE NOCASE");
+    same.bind(1, election);
+    same.bind(2, name);
+    if (same.executeStep())
+      throw StoreError("conflict", "there is already a kiosk named '" + same.getColumn(0).getString() + "'");
+    std::string kid = id;
+    if (!kid.empty() && kiosk_exists(db, election, kid))
+      throw StoreError("conflict", "there is already a kiosk '" + kid + "'");
+    if (kid.empty()) {
+      const std::string base = slug_of(name);
+      kid = base;
+      for (int n = 2; kiosk_exists(db, election, kid); ++n) kid = base + "-" + std::to_string(n);
+    }
+    SQLite::Statement ins(db,
+                          "INSERT INTO kiosks (election, id, name, district, registered_by) VALUES (?, ?, ?, ?, ?)");
+    ins.bind(1, election);
+    ins.bind(2, kid);
+    ins.bind(3, name);
+    ins.bind(4, district);
+    ins.bind(5, actor);
+    ins.exec();
+    impl_->log_action(db, election, actor, "kiosk.register",
+                      json{{"district", district}, {"kiosk", kid}, {"name", name}});
+    Kiosk k;
+    k.id = kid;
+    k.name = name;
+    k.district = district;
+    k.registered_by = actor;
+    return k;
+  });
+}
+
+std::vector<Kiosk> Store::kiosks(const std::string& election) const {
+  const auto now = unix_seconds(impl_->now());
+  return impl_->read([&](SQLite::Database& db) {
+    Impl::state_of(db, election);
+    return kiosk_rows(db, election, now);
+  });
+}
+
+KioskPool Store::issue_kiosk_tokens(const std::string& actor, const std::string& election, const std::string& kiosk,
+                                    std::size_t count, std::chrono::seconds ttl) {
+  check_actor(actor);
+  if (count == 0 || count > 50) throw StoreError("invalid", "issue between 1 and 50 kiosk tokens at a time");
+  check_token_ttl(ttl);
+  const auto [tokens, hmacs] = impl_->new_tokens(count);
+  const auto now = unix_seconds(impl_->now());
+  return impl_->write([&](SQLite::Database& db) {
+    Impl::require_state(db, election, {"open"}, "issue kiosk tokens");
+    const Kiosk k = kiosk_or_throw(db, election, kiosk, now);
+    if (k.retired)
+      throw StoreError("conflict", "the kiosk '" + k.name + "' has been retired: register a new kiosk instead");
+    impl_->insert_tokens(db, election, hmacs, k.district, k.id, ttl);
+    impl_->log_action(db, election, actor, "kiosk.tokens",
+                      json{{"count", static_cast<std::int64_t>(count)}, {"kiosk", k.id}});
+    return KioskPool{k.id, k.district, tokens};
+  });
+}
+
+Kiosk Store::retire_kiosk(const std::string& actor, const std::string& election, const std::string& kiosk) {
+  check_actor(actor);
+  const auto now = unix_seconds(impl_->now());
+  return impl_->write([&](SQLite::Database& db) {
+    Impl::require_state(db, election, {"open"}, "retire a kiosk");
+    if (kiosk_or_throw(db, election, kiosk, now).retired)
+      throw StoreError("conflict", "the kiosk '" + kiosk + "' is already retired");
+    SQLite::Statement upd(db, "UPDATE kiosks SET retired = 1 WHERE election = ? AND id = ?");
+    upd.bind(1, election);
+    upd.bind(2, kiosk);
+    upd.exec();
+    impl_->log_action(db, election, actor, "kiosk.retire", json{{"kiosk", kiosk}});
+    return kiosk_or_throw(db, election, kiosk, now);
   });
 }
 
@@ -945,44 +1172,77 @@ Receipt make_receipt(const std::string& election, const std::string& manifest_ha
   return r;
 }
 
-std::optional<merkle::Hash> idempotent_leaf(SQLite::Database& db, const std::string& election, const std::string& key) {
-  SQLite::Statement q(db, "SELECT leaf FROM idempotency WHERE election = ? AND key = ?");
+// The ballot stored earlier with this idempotency key: its leaf and channel.
+struct Stored {
+  merkle::Hash leaf{};
+  std::string channel;
+};
+
+std::optional<Stored> idempotent_ballot(SQLite::Database& db, const std::string& election, const std::string& key) {
+  SQLite::Statement q(db,
+                      "SELECT i.leaf, b.channel FROM idempotency i "
+                      "JOIN ballots b ON b.election = i.election AND b.leaf = i.leaf "
+                      "WHERE i.election = ? AND i.key = ?");
   q.bind(1, election);
   bind_blob(q, 2, key);
   if (!q.executeStep()) return std::nullopt;
-  return hash_of_blob(q.getColumn(0));
+  return Stored{hash_of_blob(q.getColumn(0)), q.getColumn(1).getString()};
+}
+
+[[noreturn]] void refuse_not_kiosk() {
+  throw StoreError("unknown_code", "this is not a kiosk token of this election: please check it, or ask for help");
 }
 
 }  // namespace
 
 Receipt Store::cast(const std::string& election, const std::string& typed, const json& answers,
                     const std::string& idempotency_key) {
-  auto info = impl_->manifest_info(election);
-  const std::string normalized = impl_->parse_typed(typed);
-  const std::string h = blob_of(impl_->credential_hmac(normalized));
+  return impl_->cast(election, typed, answers, idempotency_key, false);
+}
+
+Receipt Store::cast_kiosk(const std::string& election, const std::string& token, const json& answers,
+                          const std::string& idempotency_key) {
+  if (idempotency_key.empty())
+    throw StoreError("invalid", "a kiosk sends every ballot with an idempotency key, so that a resend is safe");
+  return impl_->cast(election, token, answers, idempotency_key, true);
+}
+
+Receipt Store::Impl::cast(const std::string& election, const std::string& typed, const json& answers,
+                          const std::string& idempotency_key, bool kiosk_only) {
+  auto info = manifest_info(election);
+  const std::string normalized = parse_typed(typed);
+  const std::string h = blob_of(credential_hmac(normalized));
   std::string ikey;
   if (!idempotency_key.empty()) {
     if (idempotency_key.size() < 8 || idempotency_key.size() > 128 ||
         !std::all_of(idempotency_key.begin(), idempotency_key.end(),
                      [](char c) { return c > 0x20 && c < 0x7f; }))
       throw StoreError("invalid", "an idempotency key is 8 to 128 printable characters without spaces");
-    ikey = blob_of(impl_->credential_hmac(normalized + std::string(1, '\0') + idempotency_key));
+    ikey = blob_of(credential_hmac(normalized + std::string(1, '\0') + idempotency_key));
   }
-  const auto now = unix_seconds(impl_->now());
+  const auto t = unix_seconds(now());
   struct Found {
     std::optional<CredentialRow> credential;
-    std::optional<merkle::Hash> repeat;  // the leaf of a ballot stored with this key
+    std::optional<Stored> repeat;  // the ballot stored with this key
   };
-  const Found found = impl_->read([&](SQLite::Database& db) {
+  const Found found = read([&](SQLite::Database& db) {
     Impl::require_state(db, election, {"open"}, "vote");
     Found f;
-    if (!ikey.empty()) f.repeat = idempotent_leaf(db, election, ikey);
+    if (!ikey.empty()) f.repeat = idempotent_ballot(db, election, ikey);
     if (!f.repeat) f.credential = find_credential(db, election, h);
     return f;
   });
-  if (found.repeat) return make_receipt(election, info->hash, *found.repeat, impl_->key);
+  auto receipt = [&](const Stored& s, bool repeat) {
+    if (kiosk_only && s.channel != "kiosk") refuse_not_kiosk();
+    Receipt r = make_receipt(election, info->hash, s.leaf, key);
+    r.channel = s.channel;
+    r.repeat = repeat;
+    return r;
+  };
+  if (found.repeat) return receipt(*found.repeat, true);
   const auto& row = found.credential;
-  check_usable(row, now);
+  if (kiosk_only && row && row->kind != "kiosk") refuse_not_kiosk();
+  check_usable(row, t);
   const auto check = manifest::check_answers(info->manifest, info->contests, row->district, answers);
   if (!check.ok)
     throw StoreError("invalid", "the ballot is not valid: " + check.problems.front(), check.problems);
@@ -991,21 +1251,28 @@ Receipt Store::cast(const std::string& election, const std::string& typed, const
                                          crypto::to_hex(crypto::random_bytes(16)));
   const std::string body = canonical::dump(doc);
   const merkle::Hash fresh = merkle::leaf_hash(body);
-  const merkle::Hash leaf = impl_->write([&](SQLite::Database& db) -> merkle::Hash {
+  struct Outcome {
+    Stored ballot;
+    bool repeat = false;
+  };
+  const Outcome out = write([&](SQLite::Database& db) -> Outcome {
     Impl::require_state(db, election, {"open"}, "vote");  // it may have closed meanwhile
+    // A token of a kiosk retired meanwhile is not used (the trigger refuses it too).
     SQLite::Statement use(db,
-                          "UPDATE credentials SET used = 1 WHERE election = ? AND hmac = ? AND used = 0 "
-                          "AND (expires_at IS NULL OR expires_at > ?)");
+                          "UPDATE credentials SET used = 1 WHERE election = ?1 AND hmac = ?2 AND used = 0 "
+                          "AND (expires_at IS NULL OR expires_at > ?3) "
+                          "AND NOT EXISTS (SELECT 1 FROM kiosks k WHERE k.election = ?1 "
+                          "AND k.id = credentials.kiosk AND k.retired = 1)");
     use.bind(1, election);
     bind_blob(use, 2, h);
-    use.bind(3, now);
+    use.bind(3, t);
     if (use.exec() != 1) {
       // A concurrent retry with the same key may have stored the ballot meanwhile.
       if (!ikey.empty())
-        if (auto stored = idempotent_leaf(db, election, ikey)) return *stored;
-      refuse_credential(find_credential(db, election, h), now);
+        if (auto stored = idempotent_ballot(db, election, ikey)) return Outcome{*stored, true};
+      refuse_credential(find_credential(db, election, h), t);
     }
-    impl_->insert_ballot(db, election, info->hash, body, fresh, channel, row->district);
+    insert_ballot(db, election, info->hash, body, fresh, channel, row->district);
     if (!ikey.empty()) {
       SQLite::Statement ins(db, "INSERT INTO idempotency (election, key, leaf) VALUES (?, ?, ?)");
       ins.bind(1, election);
@@ -1013,18 +1280,21 @@ Receipt Store::cast(const std::string& election, const std::string& typed, const
       bind_blob(ins, 3, blob_of(fresh));
       ins.exec();
     }
-    return fresh;
+    return Outcome{Stored{fresh, channel}, false};
   });
-  return make_receipt(election, info->hash, leaf, impl_->key);
+  return receipt(out.ballot, out.repeat);
 }
 
 std::int64_t Store::turnout(const std::string& election) const {
+  std::int64_t total = 0;
+  for (const auto& [channel, n] : turnout_by_channel(election)) total += n;
+  return total;
+}
+
+std::map<std::string, std::int64_t> Store::turnout_by_channel(const std::string& election) const {
   return impl_->read([&](SQLite::Database& db) {
     Impl::state_of(db, election);
-    SQLite::Statement q(db, "SELECT count(*) FROM ballots WHERE election = ?");
-    q.bind(1, election);
-    q.executeStep();
-    return q.getColumn(0).getInt64();
+    return Impl::channel_counts(db, election);
   });
 }
 

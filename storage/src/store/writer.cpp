@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+
 namespace allot::store {
 
 std::unique_ptr<SQLite::Database> open_connection(const std::string& path, bool writable) {
@@ -47,6 +49,12 @@ Writer::~Writer() {
   }
   cv_.notify_all();
   if (thread_.joinable()) thread_.join();
+}
+
+std::size_t group_size_bucket(std::size_t size) {
+  const auto& bounds = WriterStats::kGroupSizeBounds;
+  const auto it = std::lower_bound(bounds.begin(), bounds.end(), size);
+  return static_cast<std::size_t>(it - bounds.begin());
 }
 
 WriterStats Writer::stats() const {
@@ -162,10 +170,15 @@ void Writer::loop() {
       }
     }
     {
+      // The lock is taken once per group anyway; the histogram adds two increments.
       std::lock_guard lk(mu_);
-      stats_.transactions += group_ok ? 1 : 0;
       stats_.requests += group.size();
       if (group.size() > stats_.largest_group) stats_.largest_group = group.size();
+      if (group_ok) {
+        ++stats_.transactions;
+        ++stats_.group_sizes[group_size_bucket(group.size())];
+        stats_.group_size_sum += group.size();
+      }
     }
     for (std::size_t i = 0; i < group.size(); ++i) {
       if (errors[i]) group[i].done.set_exception(errors[i]);

@@ -76,6 +76,9 @@ class Writer {
 // keys, busy timeout).
 std::unique_ptr<SQLite::Database> open_connection(const std::string& path, bool writable);
 
+// The index in WriterStats::group_sizes of a group of `size` requests.
+std::size_t group_size_bucket(std::size_t size);
+
 // Maps SQLite failures to StoreError: trigger messages ("frozen: ...", "state: ...",
 // "append-only: ...") keep their sentence; disk full, read-only or I/O errors become
 // "unavailable".

@@ -8,7 +8,7 @@
 // store's error codes to HTTP statuses:
 //   invalid 400 (422 for a ballot that breaks a contest's rules), not_found 404,
 //   frozen 409, wrong_state 409, conflict 409, already_used 409, unknown_code 404,
-//   expired 410, not_sealed 409, unavailable 503.
+//   expired 410, retired 410, not_sealed 409, unavailable 503.
 #pragma once
 
 #include <chrono>
@@ -33,8 +33,12 @@ struct ApiOptions {
   // (0 or less: never).
   int signin_failures_before_lockout = 5;
   std::chrono::seconds signin_lockout{15 * 60};
-  // How long a kiosk token issued through the API stays valid.
+  // How long a kiosk token issued through the API stays valid: one token issued
+  // for the voter in front of the kiosk, and the tokens of a pool issued on a
+  // registered kiosk (used through the day, also while the kiosk is offline).
+  // Each at most 24 hours.
   std::chrono::seconds kiosk_token_ttl{15 * 60};
+  std::chrono::seconds kiosk_pool_ttl{12 * 60 * 60};
   // Cookies get Secure when the server runs TLS (or says it is behind a TLS proxy).
   bool secure_cookies = true;
   // The clock (tests inject one).
@@ -55,8 +59,9 @@ class Api {
   Response handle(const Request& request);
 
   // Prometheus text lines of the API's own figures (ballots accepted by channel,
-  // the store writer's queue depth and largest group, code-exchange and sign-in
-  // failures), for the server's /metrics.
+  // as the store says each ballot's channel is; the store writer's queue depth,
+  // largest group and a histogram of its commit group sizes; code-exchange and
+  // sign-in failures), for the server's /metrics.
   std::string metrics_text() const;
 
  private:

@@ -14,10 +14,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -36,6 +38,7 @@ namespace allot::store {
 //   unknown_code  no such voting code or kiosk token for this election
 //   already_used  the code or token has voted already
 //   expired       the kiosk token is too old
+//   retired       the kiosk token was issued on a kiosk that has been retired
 //   conflict      the action clashes with what exists (duplicate id, same officer twice)
 //   not_sealed    the ballot's batch is not sealed yet: no inclusion proof yet
 //   unavailable   the store could not save (disk full, read-only): nothing was saved
@@ -66,6 +69,34 @@ struct Receipt {
   nlohmann::json document;  // signed receipt/1
   std::string code;         // "XXXXX-XXXXX"
   std::string leaf;         // leaf hash, hex
+  std::string channel;      // the ballot's channel: "online" (a voting code) or "kiosk" (a kiosk token)
+  bool repeat = false;      // the ballot was stored earlier, with the same code and idempotency key
+};
+
+// What an unused credential is (Store::credential_info).
+struct CredentialInfo {
+  std::string kind;      // "code" or "kiosk"
+  std::string district;  // "" = none
+  std::string kiosk;     // the registered kiosk a token was issued on, "" = none
+};
+
+// A kiosk registered for an election, with what became of its tokens.
+struct Kiosk {
+  std::string id;        // short slug, unique in the election
+  std::string name;      // 1 to 80 characters, unique in the election (any case)
+  std::string district;  // "" = none; every token issued on it has this district
+  std::string registered_by;
+  bool retired = false;
+  std::int64_t tokens_issued = 0;
+  std::int64_t tokens_used = 0;
+  std::int64_t tokens_available = 0;  // unused, unexpired and still usable (0 once retired)
+};
+
+// Tokens issued together on one kiosk (Store::issue_kiosk_tokens).
+struct KioskPool {
+  std::string kiosk;
+  std::string district;
+  std::vector<std::string> tokens;
 };
 
 struct ElectionSummary {
@@ -76,10 +107,18 @@ struct ElectionSummary {
 };
 
 struct WriterStats {
+  // Upper bounds of the group-size histogram's buckets (a last one counts larger groups).
+  static constexpr std::array<std::uint64_t, 8> kGroupSizeBounds = {1, 2, 4, 8, 16, 32, 64, 128};
+
   std::uint64_t transactions = 0;
   std::uint64_t requests = 0;        // requests committed or refused
   std::uint64_t largest_group = 0;
   std::size_t queue_depth = 0;
+  // Committed transactions by the number of requests in them: group_sizes[i] counts
+  // groups of more than kGroupSizeBounds[i-1] and at most kGroupSizeBounds[i]
+  // requests (not cumulative); the last entry those of more than 128.
+  std::array<std::uint64_t, kGroupSizeBounds.size() + 1> group_sizes{};
+  std::uint64_t group_size_sum = 0;  // requests in committed transactions
 };
 
 struct PaperOutcome {
@@ -123,12 +162,38 @@ class Store {
   // their HMACs are stored).
   std::vector<std::string> generate_codes(const std::string& actor, const std::string& election, std::size_t count,
                                           const std::string& district = "");
-  // A single-use kiosk token (open only) valid for `ttl`.
+  // A single-use kiosk token (open only) valid for `ttl` (1 s to 24 h), on no
+  // registered kiosk (the simple path; see issue_kiosk_tokens).
   std::string issue_kiosk_token(const std::string& actor, const std::string& election, const std::string& district,
                                 std::chrono::seconds ttl = std::chrono::minutes(15));
-  // The district of an unused code or token, or a StoreError (unknown_code,
-  // already_used, expired). Used to show a voter their ballot.
+  // What an unused code or token is (kind, district, kiosk), or a StoreError
+  // (unknown_code, already_used, retired, expired; invalid for a mistyped one). Used
+  // to show a voter their ballot.
+  CredentialInfo credential_info(const std::string& election, const std::string& typed) const;
+  // credential_info(...).district.
   std::string credential_district(const std::string& election, const std::string& typed) const;
+
+  // --- kiosks (open only) -----------------------------------------------------
+  // Registers a kiosk: `name` 1 to 80 characters (no control characters, no spaces
+  // around it), `district` one of the election's ("" = none), `id` a short slug
+  // (lower-case letters, digits, '-', '_'; at most 32) or "" to make one from the
+  // name. Refuses: invalid (name, id, unknown district), conflict (the name, in
+  // any case, or the id is taken), wrong_state (not open). Logged as
+  // kiosk.register {kiosk, name, district} in the same transaction.
+  Kiosk register_kiosk(const std::string& actor, const std::string& election, const std::string& name,
+                       const std::string& district = "", const std::string& id = "");
+  // The election's kiosks by name, with their token counts (any state; empty when none).
+  std::vector<Kiosk> kiosks(const std::string& election) const;
+  // `count` (1 to 50) single-use tokens on a kiosk in service, each with the
+  // kiosk's district, valid for `ttl` (1 s to 24 h). Refuses: not_found (no such
+  // kiosk), retired (the kiosk is retired), invalid, wrong_state. Logged once as
+  // kiosk.tokens {kiosk, count}.
+  KioskPool issue_kiosk_tokens(const std::string& actor, const std::string& election, const std::string& kiosk,
+                               std::size_t count, std::chrono::seconds ttl);
+  // Retires a kiosk: from now on its unused tokens are refused ("retired"). Returns
+  // the kiosk as it is now. Refuses: not_found, conflict (already retired),
+  // wrong_state. Logged as kiosk.retire {kiosk}.
+  Kiosk retire_kiosk(const std::string& actor, const std::string& election, const std::string& kiosk);
 
   // --- lifecycle ------------------------------------------------------------
   void open(const std::string& actor, const std::string& election);
@@ -148,12 +213,19 @@ class Store {
   //
   // `idempotency_key` (optional, 8 to 128 printable characters, chosen by the
   // client per ballot): a repeated cast with the same code and key returns the
-  // receipt of the ballot stored the first time instead of "already used", and
-  // never stores twice. Keys are kept (as an HMAC with the code) only until close.
+  // receipt of the ballot stored the first time (with `repeat` set) instead of
+  // "already used", even though the credential is now used, and never stores
+  // twice. Keys are kept (as an HMAC with the code) only until close.
   Receipt cast(const std::string& election, const std::string& typed, const nlohmann::json& answers,
                const std::string& idempotency_key = "");
+  // As cast, for a kiosk token only (a voting code is refused as unknown_code):
+  // the path of a kiosk sending its queued ballots, where the key is required.
+  Receipt cast_kiosk(const std::string& election, const std::string& token, const nlohmann::json& answers,
+                     const std::string& idempotency_key);
   // Ballots stored so far (sealed or not), for the live turnout screen.
   std::int64_t turnout(const std::string& election) const;
+  // The same by channel: "online", "kiosk" and "paper", each present.
+  std::map<std::string, std::int64_t> turnout_by_channel(const std::string& election) const;
   // Seals every batch older than batch_max_age (the server calls this on a timer).
   void seal_due();
 
