@@ -87,7 +87,7 @@ export class Officer {
     const r = await fetch(`${url}/api/v1/officer/signin`, {
       method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username, password }),
     });
-    assert.equal(r.status, 200, `sign-in failed: ${await r.text()}`);
+    if (r.status !== 200) assert.fail(`sign-in failed: ${r.status} ${await r.text()}`);
     o.cookie = r.headers.get('set-cookie').split(';')[0];
     o.csrf = (await r.json()).csrf;
     return o;

@@ -16,6 +16,7 @@ const main = document.getElementById('main');
 let cleanup = null;
 let leaveGuard = null;
 let renderToken = 0;
+let currentAddress = location.pathname + location.search; // the address now drawn
 
 function resolve(path) {
   for (const r of ROUTES) {
@@ -68,6 +69,7 @@ async function render({ rerender = false } = {}) {
     if (token === renderToken) main.removeAttribute('aria-busy');
   }
   if (token !== renderToken) return;
+  currentAddress = location.pathname + location.search;
   if (!rerender) {
     const heading = main.querySelector('h1');
     const target = heading || main;
@@ -129,7 +131,16 @@ async function start() {
     });
   });
   document.addEventListener('click', inSiteLink);
-  window.addEventListener('popstate', () => render());
+  // Back/forward: the address has already changed; when leaving would lose work and
+  // the person says no, put the address back and stay.
+  window.addEventListener('popstate', () => {
+    const message = leaveGuard && leaveGuard();
+    if (message && !window.confirm(message)) {
+      history.pushState(null, '', currentAddress);
+      return;
+    }
+    render();
+  });
   window.addEventListener('beforeunload', (event) => {
     if (leaveGuard && leaveGuard()) {
       event.preventDefault();
@@ -142,6 +153,8 @@ async function start() {
   });
   await render();
   document.documentElement.dataset.ready = 'true';
+  // Keeps the site's files for use without network (web/sw.js); never the API.
+  if ('serviceWorker' in navigator) navigator.serviceWorker.register('/sw.js').catch(() => null);
 }
 
 start();
