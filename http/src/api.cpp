@@ -96,6 +96,7 @@ Api::Impl::Impl(store::Store& s, ApiOptions o) : store(s), opt(std::move(o)) {
       {"GET", e + "/ballot", A::Voter, &Impl::ballot_get},
       {"POST", e + "/ballot", A::Voter, &Impl::ballot_post},
       {"POST", e + "/kiosk-ballot", A::Voter, &Impl::kiosk_ballot},
+      {"GET", e + "/receipts", A::Public, &Impl::receipt_lookup},
       {"GET", e + "/receipts/{leaf}", A::Public, &Impl::receipt_get},
       // officers
       {"POST", "/api/v1/officer/signin", A::Signin, &Impl::signin},

@@ -205,6 +205,7 @@ struct Api::Impl {
   Response ballot_post(Ctx&);
   Response kiosk_ballot(Ctx&);
   Response receipt_get(Ctx&);
+  Response receipt_lookup(Ctx&);
 
   // --- officers (api_officer.cpp) ----------------------------------------------------
   Response signin(Ctx&);

@@ -163,6 +163,22 @@ Response Api::Impl::kiosk_ballot(Ctx& c) {
   return reply(201, receipt_json(r));
 }
 
+// A receipt code (the short form a kiosk shows) -> the leaf hash(es) it stands for,
+// so that a voter holding only the code can ask for the inclusion proof.
+Response Api::Impl::receipt_lookup(Ctx& c) {
+  public_state(c.id());
+  const auto typed = detail::query(c.req, "code", 64);
+  if (!typed || typed->empty())
+    detail::bad_request("give the receipt code as ?code=XXXXX-XXXXX (or ask for /receipts/LEAF)");
+  const auto leaves = store.leaves_of_receipt(c.id(), *typed);
+  if (leaves.empty())
+    throw ApiError(404, "not_found",
+                   "no ballot of this election has this receipt code: check it, and check that it is a receipt "
+                   "of this vote");
+  return reply(200, json{{"election", c.id()}, {"code", codes::format_code(codes::parse_receipt_code(*typed).normalized)},
+                         {"leaves", leaves}});
+}
+
 Response Api::Impl::receipt_get(Ctx& c) {
   const auto leaf = detail::hex64(c.params.at("leaf"));
   if (!leaf) detail::bad_request("a receipt's leaf hash is 64 hex digits");

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cctype>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -136,6 +137,21 @@ TEST_F(ApiLifeTest, CreateCodesOpenVoteCloseTallyComparePublish) {
   EXPECT_EQ(body_of(r)["status"], "included");
   EXPECT_EQ(body_of(r)["proof"]["tree_size"], 2);
   EXPECT_EQ(r.route, "/api/v1/elections/{id}/receipts/{leaf}");
+  // The short receipt code (all a kiosk voter holds) finds the same leaf, typed loosely too.
+  const std::string rcode = receipt["code"];
+  r = call("GET", pe("/receipts?code=" + rcode));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(body_of(r)["leaves"], json::array({leaf}));
+  EXPECT_EQ(body_of(r)["code"], rcode);
+  EXPECT_EQ(r.route, "/api/v1/elections/{id}/receipts");
+  std::string loose = rcode;
+  loose.erase(std::remove(loose.begin(), loose.end(), '-'), loose.end());
+  std::transform(loose.begin(), loose.end(), loose.begin(), [](unsigned char ch) { return std::tolower(ch); });
+  EXPECT_EQ(body_of(call("GET", pe("/receipts?code=" + loose)))["leaves"], json::array({leaf}));
+  EXPECT_EQ(call("GET", pe("/receipts?code=ABC")).status, 400);
+  EXPECT_EQ(call("GET", pe("/receipts")).status, 400);
+  const std::string other = rcode[0] == '0' ? "11111-11111" : "00000-00000";
+  EXPECT_API_ERROR(call("GET", pe("/receipts?code=" + other)), 404, "not_found");
   r = call("GET", pe("/proofs/inclusion?leaf=" + leaf));
   ASSERT_EQ(r.status, 200) << r.body;
   r = call("GET", pe("/checkpoints"));

@@ -217,3 +217,27 @@ TEST(CodesTest, GeneratedCodesEndInADigitOrLetter) {
     EXPECT_TRUE((last >= '0' && last <= '9') || (last >= 'A' && last <= 'Z' && last != 'U')) << code;
   }
 }
+
+// Receipt codes: 10 symbols, no check, read as forgivingly as voting codes; their
+// bits are the leaf's first 50.
+TEST(CodesTest, ReceiptCodesReadLooselyAndGiveTheLeafsFirstBits) {
+  const auto p = allot::codes::parse_receipt_code(" 4hx2m-9qkda ");
+  ASSERT_TRUE(p.ok) << p.problem;
+  EXPECT_EQ(p.normalized, "4HX2M9QKDA");
+  EXPECT_EQ(allot::codes::parse_receipt_code("4HX2M-9QKDO").normalized, "4HX2M9QKD0");
+  EXPECT_FALSE(allot::codes::parse_receipt_code("4HX2M-9QKD").ok);
+  EXPECT_NE(allot::codes::parse_receipt_code("4HX2M-9QKDA1").problem.find("10 characters"), std::string::npos);
+  EXPECT_NE(allot::codes::parse_receipt_code("4HX2M-9QKD*").problem.find("\"*\""), std::string::npos);
+
+  EXPECT_EQ(allot::codes::base32_bits("ZZ"), std::string("\xFF\xC0", 2));
+  EXPECT_EQ(allot::codes::base32_bits("00"), std::string("\x00\x00", 2));
+  std::mt19937_64 rng(7);
+  for (int i = 0; i < 200; ++i) {
+    std::string leaf(32, '\0');
+    for (auto& ch : leaf) ch = static_cast<char>(rng() & 0xFF);
+    const std::string bits = allot::codes::base32_bits(allot::codes::base32_prefix(leaf, allot::codes::kReceiptSymbols));
+    ASSERT_EQ(bits.size(), 7u);
+    EXPECT_EQ(bits.substr(0, 6), leaf.substr(0, 6));
+    EXPECT_EQ(static_cast<unsigned char>(bits[6]), static_cast<unsigned char>(leaf[6]) & 0xC0u);
+  }
+}

@@ -99,6 +99,44 @@ std::string generate_code(int symbols) {
   }
 }
 
+Parsed parse_receipt_code(std::string_view typed) {
+  Parsed result;
+  std::string code;
+  for (std::size_t i = 0; i < typed.size(); ++i) {
+    char c = typed[i];
+    if (is_separator(c)) continue;
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    if (c == 'I' || c == 'L') c = '1';
+    if (c == 'O') c = '0';
+    if (symbol_value(c) < 0) {
+      result.problem = name_character(typed, i) +
+                       " cannot be part of a receipt code: receipt codes have only digits and letters";
+      return result;
+    }
+    code += c;
+  }
+  if (code.size() != static_cast<std::size_t>(kReceiptSymbols)) {
+    result.problem = "a receipt code has " + std::to_string(kReceiptSymbols) +
+                     " characters (not counting the dash); this one has " + std::to_string(code.size());
+    return result;
+  }
+  result.ok = true;
+  result.normalized = std::move(code);
+  return result;
+}
+
+std::string base32_bits(std::string_view normalized) {
+  std::string out((normalized.size() * 5 + 7) / 8, '\0');
+  std::size_t bit = 0;
+  for (char c : normalized) {
+    const int v = symbol_value(c);
+    if (v < 0) throw std::invalid_argument(std::string("base32_bits: '") + c + "' is not a Crockford base32 symbol");
+    for (int b = 4; b >= 0; --b, ++bit)
+      if ((v >> b) & 1) out[bit / 8] = static_cast<char>(static_cast<unsigned char>(out[bit / 8]) | (0x80u >> (bit % 8)));
+  }
+  return out;
+}
+
 Parsed parse_code(std::string_view typed, int symbols) {
   Parsed result;
   const std::size_t length = static_cast<std::size_t>(symbols < 0 ? 0 : symbols) + 1;

@@ -1557,6 +1557,32 @@ json checkpoint_of_size(SQLite::Database& db, const std::string& election, std::
 
 }  // namespace
 
+std::vector<std::string> Store::leaves_of_receipt(const std::string& election, const std::string& typed) const {
+  const codes::Parsed parsed = codes::parse_receipt_code(typed);
+  if (!parsed.ok) throw StoreError("invalid", parsed.problem);
+  // 50 bits fill 6 bytes and the top 2 bits of the 7th: every leaf with that
+  // prefix lies between `low` (the rest zero) and `high` (the rest one).
+  const std::string prefix = codes::base32_bits(parsed.normalized);  // 7 bytes
+  std::string low = prefix + std::string(32 - prefix.size(), '\0');
+  std::string high = low;
+  high[6] = static_cast<char>(static_cast<unsigned char>(high[6]) | 0x3Fu);
+  for (std::size_t i = prefix.size(); i < high.size(); ++i) high[i] = static_cast<char>(0xFF);
+  return impl_->read([&](SQLite::Database& db) {
+    const std::string state = Impl::state_of(db, election);
+    if (state == "draft") throw StoreError("not_found", "there is no public election '" + election + "'");
+    SQLite::Statement q(db, "SELECT leaf FROM ballots WHERE election = ? AND leaf BETWEEN ? AND ? ORDER BY leaf");
+    q.bind(1, election);
+    bind_blob(q, 2, low);
+    bind_blob(q, 3, high);
+    std::vector<std::string> out;
+    while (q.executeStep()) {
+      const auto* data = static_cast<const char*>(q.getColumn(0).getBlob());
+      out.push_back(crypto::to_hex(std::string(data, static_cast<std::size_t>(q.getColumn(0).getBytes()))));
+    }
+    return out;
+  });
+}
+
 json Store::inclusion_proof(const std::string& election, const std::string& leaf_hex) const {
   std::string leaf;
   try {

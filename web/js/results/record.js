@@ -1,10 +1,9 @@
 // The published election record (GET /elections/{id}/record, a ustar archive), read in
-// the browser: to offer each contest's ballots as a .pb or .blt file (the record holds
-// them under exports/; the server has no separate route for them) and to find the
-// ballot behind a short receipt code. Fetched once per election and kept.
+// the browser to offer each contest's ballots as a .pb or .blt file (the record holds
+// them under exports/; the server has no separate route for them). Fetched once per
+// election and kept.
 import { api } from '../api.js';
 import { electionPath } from './data.js';
-import { bytesToHex, leafHash, receiptCode } from './merkle.js';
 
 const records = new Map(); // election id -> Promise<Map<path inside the record, Uint8Array>>
 const decoder = new TextDecoder();
@@ -49,24 +48,6 @@ export async function contestExport(id, contest) {
   for (const ext of ['pb', 'blt']) {
     const name = `exports/${contest}.${ext}`;
     if (files.has(name)) return { name: `${id}-${contest}.${ext}`, text: decoder.decode(files.get(name)) };
-  }
-  return null;
-}
-
-// The leaf hash (hex) of the ballot whose receipt code is `code`, or null.
-export async function findBallotByCode(id, code) {
-  const files = await loadRecord(id);
-  const ballots = files.get('ballots.jsonl');
-  if (!ballots) return null;
-  let start = 0;
-  while (start < ballots.length) {
-    let end = ballots.indexOf(10, start);
-    if (end < 0) end = ballots.length;
-    if (end > start) {
-      const leaf = await leafHash(ballots.subarray(start, end));
-      if (receiptCode(leaf) === code) return bytesToHex(leaf);
-    }
-    start = end + 1;
   }
   return null;
 }

@@ -8,7 +8,7 @@ import { download, h, replace } from '../dom.js';
 import { t, tx } from '../i18n.js';
 import { drawLoadError, electionPath, electionTitle, formatCount, loadElection, textNode } from '../results/data.js';
 import { normalizeReceiptCode } from '../results/merkle.js';
-import { contestExport, findBallotByCode } from '../results/record.js';
+import { contestExport } from '../results/record.js';
 import { checkpointSignatures, receiptChecks } from '../results/verify.js';
 
 // Kept across a language change: what was typed and what the check found.
@@ -32,9 +32,13 @@ function parseInput(value) {
 async function check(election, parsed) {
   let { leaf } = parsed;
   if (!leaf) {
-    if (election.state !== 'published') return { kind: 'code_later' };
-    leaf = await findBallotByCode(election.id, parsed.code);
-    if (!leaf) return { kind: 'not_found' };
+    // The server finds the ballot behind a short receipt code (its leaf's first 50 bits).
+    try {
+      leaf = (await get(`${electionPath(election.id)}/receipts?code=${enc(parsed.code)}`)).leaves[0];
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 404) return { kind: 'not_found' };
+      throw e;
+    }
   }
   let status;
   try {
@@ -60,8 +64,6 @@ function outcomeView(outcome, rerun) {
       h('button', { type: 'button', class: 'button', onclick: rerun }, t('results.audit_check_again')));
     case 'not_found':
       return wrap(h('p', { class: 'notice notice--error' }, t('results.audit_not_found')));
-    case 'code_later':
-      return wrap(h('p', { class: 'notice' }, t('results.audit_code_later')));
     case 'error':
       return wrap(h('p', { class: 'notice notice--error' }, outcome.message));
     default: {

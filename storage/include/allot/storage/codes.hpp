@@ -38,4 +38,13 @@ std::string base32_prefix(std::string_view bytes, int symbols);
 
 char check_symbol(std::string_view normalized_without_check);
 
+// Receipt codes: the first 50 bits of a ballot's leaf hash, 10 symbols shown as
+// "4HX2M-9QKDA", no check symbol (a receipt is looked up, never trusted).
+constexpr int kReceiptSymbols = 10;
+// Normalizes a typed receipt code with the same forgiving reading as voting codes.
+Parsed parse_receipt_code(std::string_view typed);
+// The bits that normalized base32 symbols stand for, as bytes (5 bits a symbol,
+// the last byte padded with zero bits): "ZZ" -> 0xFF 0xC0.
+std::string base32_bits(std::string_view normalized);
+
 }  // namespace allot::codes

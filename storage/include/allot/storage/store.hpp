@@ -244,6 +244,11 @@ class Store {
   std::vector<nlohmann::json> checkpoints(const std::string& election, const std::string& log) const;
   // {"leaf_index", "tree_size", "path": [hex], "checkpoint": signed}
   nlohmann::json inclusion_proof(const std::string& election, const std::string& leaf_hex) const;
+  // The leaf hashes (hex) of the ballots whose receipt code is `typed` (the first
+  // 50 bits of the leaf; normally one, more only by a 1 in 2^50 chance; none when
+  // no ballot has it). A public election only (not_found for a draft); a mistyped
+  // code is `invalid`. Reads the ballots' primary key as a range, never the whole table.
+  std::vector<std::string> leaves_of_receipt(const std::string& election, const std::string& typed) const;
   // {"old_size", "new_size", "path": [hex], "old": checkpoint, "new": checkpoint}
   nlohmann::json consistency_proof(const std::string& election, std::uint64_t old_size, std::uint64_t new_size) const;
   std::vector<nlohmann::json> officer_log(const std::string& election) const;
