@@ -12,9 +12,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
-  startServer, launchBrowser, newPage, open, checkA11y, checkA11yEveryLanguage, assertClean, screenshot,
+  startServer, launchBrowser, newPage, open, checkA11y, checkA11yEveryLanguage, assertClean, screenshot, Officer,
 } from './harness.mjs';
-import { castBallot, getJson, officerSignIn } from './fixtures/results-api.mjs';
+import { castBallot, getJson } from './fixtures/results-api.mjs';
 import * as merkle from '../../web/js/results/merkle.js';
 
 const PILOTS = 'riverside-pilots-2026';
@@ -73,7 +73,7 @@ test('a ballot waiting for its batch is pending; a mistyped receipt is refused w
 });
 
 test('after the batch seals, every check passes in the browser', async () => {
-  const officer = await officerSignIn(server.url, server.demo.officer);
+  const officer = await Officer.signIn(server.url, server.demo.officer);
   await officer.must('POST', `/officer/elections/${PILOTS}/close`);
   const page = await newPage(browser);
   await checkLeaf(page, cast.leaf);
@@ -148,7 +148,7 @@ test('a published checkpoint list with a bad signature is flagged', async () => 
 });
 
 test('once published, a receipt code is found, and the exports download', async () => {
-  const officer = await officerSignIn(server.url, server.demo.officer);
+  const officer = await Officer.signIn(server.url, server.demo.officer);
   await officer.must('POST', `/officer/elections/${PILOTS}/tally`, { seed: 'audit-test-seed' });
   await officer.must('POST', `/officer/elections/${PILOTS}/publish`);
   const page = await newPage(browser);

@@ -82,7 +82,9 @@ export async function startServer({ ballots = 0, publish = false, args = [] } = 
 
 export class Officer {
   constructor(url) { this.url = url; this.cookie = ''; this.csrf = ''; }
+  // signIn(url, username, password) or signIn(url, {username, password}) (demo.officer).
   static async signIn(url, username, password) {
+    if (typeof username === 'object') ({ username, password } = username);
     const o = new Officer(url);
     const r = await fetch(`${url}/api/v1/officer/signin`, {
       method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username, password }),

@@ -6,9 +6,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startServer, launchBrowser, newPage, open, checkA11y, checkA11yEveryLanguage, assertClean, screenshot,
+  startServer, launchBrowser, newPage, open, checkA11y, checkA11yEveryLanguage, assertClean, screenshot, Officer,
 } from './harness.mjs';
-import { castBallot, getJson, officerSignIn } from './fixtures/results-api.mjs';
+import { castBallot, getJson } from './fixtures/results-api.mjs';
 
 const PILOTS = 'riverside-pilots-2026';
 const BUDGET = 'riverside-budget-2026';
@@ -48,7 +48,7 @@ test('the live screen follows the turnout, then shows the winners once published
   assert.equal(await page.textContent('.live-turnout__number'), '3');
   await screenshot(page, 'live-open-1920');
 
-  const officer = await officerSignIn(server.url, server.demo.officer);
+  const officer = await Officer.signIn(server.url, server.demo.officer);
   await officer.closeTallyPublish(PILOTS);
   const result = await getJson(`${server.url}/api/v1/elections/${PILOTS}/result`);
   await page.waitForSelector('.live-winners', { timeout: 15000 });

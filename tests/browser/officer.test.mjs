@@ -24,26 +24,12 @@ let codes = [];
 before(async () => {
   server = await startServer({ ballots: 20 });
   browser = await launchBrowser();
-  admin = await apiSignIn(server.demo.officer.username, server.demo.officer.password);
+  admin = await Officer.signIn(server.url, server.demo.officer.username, server.demo.officer.password);
 });
 after(async () => {
   await browser?.close();
   await server?.stop();
 });
-
-// An Officer API client (harness.mjs Officer.signIn reads the answer's body twice:
-// its assert message awaits r.text() before r.json()).
-async function apiSignIn(username, password) {
-  const r = await fetch(`${server.url}/api/v1/officer/signin`, {
-    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username, password }),
-  });
-  const body = await r.json();
-  assert.equal(r.status, 200, JSON.stringify(body));
-  const o = new Officer(server.url);
-  o.cookie = r.headers.get('set-cookie').split(';')[0];
-  o.csrf = body.csrf;
-  return o;
-}
 
 async function officerPage(options = {}) {
   const p = await newPage(browser, { allow: EXPECTED, ...options });

@@ -37,7 +37,7 @@ before(async () => {
   codes.pilots = pilots.codes.map((c) => c.code);
   // A third election with a cumulative contest (the demo has none) and a ward
   // contest answered by approval with at most 2 choices.
-  officer = await signIn(server.url, server.demo.officer);
+  officer = await Officer.signIn(server.url, server.demo.officer);
   await officer.must('POST', '/officer/elections', POINTS);
   const csv = await officer.must('POST', `/officer/elections/${POINTS.election}/codes`, { count: 3, district: 'east' });
   codes['points-east'] = csv.trim().split('\n').slice(1).map((line) => line.split(',')[0]);
@@ -50,18 +50,6 @@ after(async () => {
 });
 
 // ---- helpers ----------------------------------------------------------------------------
-
-// An officer session (as Officer.signIn, which reads the response body twice).
-async function signIn(url, { username, password }) {
-  const r = await fetch(`${url}/api/v1/officer/signin`, {
-    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username, password }),
-  });
-  assert.equal(r.status, 200);
-  const officer = new Officer(url);
-  officer.cookie = r.headers.get('set-cookie').split(';')[0];
-  officer.csrf = (await r.json()).csrf;
-  return officer;
-}
 
 async function api(route) {
   const r = await fetch(`${server.url}/api/v1${route}`);
