@@ -5,7 +5,7 @@
 // reloads without network; accessibility of every screen in every language.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, newPage, open, checkA11y, checkA11yEveryLanguage, assertClean, screenshot } from './harness.mjs';
+import { startServer, launchBrowser, newPage, open, checkA11y, checkA11yEveryLanguage, assertClean, screenshot, Officer } from './harness.mjs';
 
 const BUDGET = 'riverside-budget-2026';
 let server;
@@ -184,6 +184,38 @@ test('a kiosk page loaded once opens again without network', async () => {
   await page.click('button:text("Staff")');
   await page.click('.kiosk-send');
   await page.waitForFunction(() => document.querySelector('.kiosk-waiting')?.textContent.trim() === '0');
+  assertClean(page);
+});
+
+test('officers see each kiosk and retire one; a ballot still queued on it is refused and shown to staff', async () => {
+  const allow = [/Failed to load resource/, /net::ERR_/];
+  const kiosk = await setUpKiosk('Pop-up stand', { allow });
+  const before = await ballotsStored();
+  await kiosk.context().setOffline(true);
+  await voteOnce(kiosk, 'B08');
+  await backToWelcome(kiosk);
+
+  const officer = await Officer.signIn(server.url, server.demo.officer);
+  const page = await newPage(browser, { allow });
+  const [name, value] = officer.cookie.split('=');
+  await page.context().addCookies([{ name, value, url: server.url }]);
+  await open(page, server.url, `/officer/elections/${BUDGET}`);
+  await page.waitForSelector('#officer-kiosks-heading');
+  await page.waitForSelector('tr:has-text("Pop-up stand") button');
+  await checkA11y(page, 'officer election page with registered kiosks');
+  await page.click('tr:has-text("Pop-up stand") button');
+  await page.click('button:text("Retire the kiosk")');
+  await page.waitForSelector('tr:has-text("Pop-up stand") td:text("Retired")');
+
+  await kiosk.context().setOffline(false);
+  await kiosk.click('button:text("Staff")');
+  await kiosk.click('.kiosk-send');
+  await kiosk.waitForSelector('#kiosk-refused');
+  assert.match(await kiosk.textContent('main'), /retired/);
+  assert.equal((await kiosk.textContent('.kiosk-waiting')).trim(), '0');
+  assert.equal(await ballotsStored(), before, 'a retired kiosk stores nothing');
+  await checkA11y(kiosk, 'kiosk staff panel with a refused ballot');
+  assertClean(kiosk);
   assertClean(page);
 });
 

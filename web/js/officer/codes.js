@@ -6,8 +6,8 @@ import { api } from '../api.js';
 import { h, replace, announce, download } from '../dom.js';
 import { t } from '../i18n.js';
 import { can } from './session.js';
-import { loadElection, electionHeader, apiPath, notAllowed } from './nav.js';
-import { field, alertBox, run, focusOn, textNode, errorNotice } from './ui.js';
+import { loadElection, loadForPage, electionHeader, apiPath, notAllowed } from './nav.js';
+import { field, alertBox, run, focusOn, textNode } from './ui.js';
 
 const memory = { id: null, count: '100', district: '', file: null };
 
@@ -30,15 +30,8 @@ export default async function codesPage(ctx, { id }) {
   if (!ctx.rerender || memory.id !== id) Object.assign(memory, { id, count: '100', district: '', file: null });
   const title = t('officer.codes_title');
   ctx.setTitle(title);
-  let election;
-  try {
-    election = await loadElection(id);
-  } catch (e) {
-    if (!ctx.current()) return;
-    replace(ctx.main, h('h1', {}, title), errorNotice(e));
-    return;
-  }
-  if (!ctx.current()) return;
+  const election = await loadForPage(ctx, title, () => loadElection(id));
+  if (!election) return;
   const top = electionHeader(election, 'codes', title);
   if (!can('manage') || election.state !== 'draft') {
     replace(ctx.main, ...top, notAllowed(can('manage') ? t('officer.codes_frozen') : undefined));

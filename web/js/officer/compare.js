@@ -7,9 +7,9 @@ import { get, post } from '../api.js';
 import { h, replace, announce } from '../dom.js';
 import { t, tx, formatNumber } from '../i18n.js';
 import { can } from './session.js';
-import { loadElection, electionHeader, electionPath, apiPath, notAllowed } from './nav.js';
+import { loadElection, loadForPage, electionHeader, electionPath, apiPath, notAllowed } from './nav.js';
 import { ruleLabel } from './contests.js';
-import { field, alertBox, run, showError, focusOn, code, textNode, errorNotice } from './ui.js';
+import { field, alertBox, run, showError, focusOn, code, textNode } from './ui.js';
 import { tallyView, optionName, money } from './tally-view.js';
 
 const memory = { key: null, preview: null, rule: '', options: '', seed: null };
@@ -119,15 +119,8 @@ function previewSection(definition, contest, data, id) {
 export default async function comparePage(ctx, { id }) {
   const title = t('officer.compare_title');
   ctx.setTitle(title);
-  let election;
-  try {
-    election = await loadElection(id);
-  } catch (e) {
-    if (!ctx.current()) return;
-    replace(ctx.main, h('h1', {}, title), errorNotice(e));
-    return;
-  }
-  if (!ctx.current()) return;
+  const election = await loadForPage(ctx, title, () => loadElection(id));
+  if (!election) return;
   const top = electionHeader(election, 'compare', title);
   if (!can('view') || !['closed', 'tallied', 'published'].includes(election.state)) {
     replace(ctx.main, ...top, notAllowed(can('view') ? t('officer.compare_not_yet') : undefined));

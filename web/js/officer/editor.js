@@ -6,10 +6,10 @@ import { post, put } from '../api.js';
 import { h, replace, announce } from '../dom.js';
 import { t } from '../i18n.js';
 import { can } from './session.js';
-import { loadElection, electionHeader, electionPath, apiPath, notAllowed } from './nav.js';
+import { loadElection, loadForPage, electionHeader, electionPath, apiPath, notAllowed } from './nav.js';
 import { toForm, fromForm, blankDefinition, splitProblem, fieldIdsFor } from './editor-model.js';
 import { editorForm } from './editor-form.js';
-import { field, alertBox, run, errorSummary, setFieldError, clearFieldErrors, focusOn, showSuccess, statusBox, errorNotice } from './ui.js';
+import { field, alertBox, run, errorSummary, setFieldError, clearFieldErrors, focusOn, showSuccess, statusBox } from './ui.js';
 
 // The work in progress, kept across a language change and between the form and
 // the JSON page of the same election ("new" or "edit:ID").
@@ -196,14 +196,8 @@ export default async function editorPage(ctx, { id, json }) {
   const keep = memory.key === key && (ctx.rerender || memory.carry);
   let election = null;
   if (id) {
-    try {
-      election = await loadElection(id);
-    } catch (e) {
-      if (!ctx.current()) return;
-      replace(ctx.main, h('h1', {}, title), errorNotice(e));
-      return;
-    }
-    if (!ctx.current()) return;
+    election = await loadForPage(ctx, title, () => loadElection(id));
+    if (!election) return;
     if (election.state !== 'draft') {
       replace(ctx.main, ...electionHeader(election, 'edit', title), h('p', { class: 'notice notice--warning' }, t('officer.frozen')));
       return;

@@ -6,8 +6,8 @@ import { post } from '../api.js';
 import { h, replace, announce } from '../dom.js';
 import { t, tx, formatNumber } from '../i18n.js';
 import { can } from './session.js';
-import { loadElection, electionHeader, electionPath, apiPath, notAllowed } from './nav.js';
-import { field, alertBox, run, showError, showSuccess, focusOn, code, errorNotice } from './ui.js';
+import { loadElection, loadForPage, electionHeader, electionPath, apiPath, notAllowed } from './nav.js';
+import { field, alertBox, run, showError, showSuccess, focusOn, code } from './ui.js';
 
 const NEW = '+new'; // never a contest id (ids are lower-case letters, digits, - and _)
 const memory = { id: null, contest: '', newId: '', format: 'csv', file: null, outcome: null };
@@ -76,15 +76,8 @@ function showOutcome(box, id) {
 async function draw(ctx, id, focusOutcome) {
   const title = t('officer.import_title');
   ctx.setTitle(title);
-  let election;
-  try {
-    election = await loadElection(id);
-  } catch (e) {
-    if (!ctx.current()) return;
-    replace(ctx.main, h('h1', {}, title), errorNotice(e));
-    return;
-  }
-  if (!ctx.current()) return;
+  const election = await loadForPage(ctx, title, () => loadElection(id));
+  if (!election) return;
   const top = electionHeader(election, 'import', title);
   if (!can('manage') || election.state !== 'draft') {
     replace(ctx.main, ...top, notAllowed(can('manage') ? t('officer.frozen') : undefined));

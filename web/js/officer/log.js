@@ -4,8 +4,8 @@ import { get } from '../api.js';
 import { h, replace } from '../dom.js';
 import { t, formatNumber } from '../i18n.js';
 import { can } from './session.js';
-import { loadElection, electionHeader, apiPath, notAllowed } from './nav.js';
-import { code, errorNotice, formatTime } from './ui.js';
+import { loadElection, loadForPage, electionHeader, apiPath, notAllowed } from './nav.js';
+import { code, formatTime } from './ui.js';
 
 const ACTIONS = new Set(['codes.generate', 'election.create', 'election.update', 'election.delete', 'election.open',
   'election.close', 'election.tally', 'election.publish', 'kiosk.register', 'kiosk.retire', 'kiosk.token',
@@ -25,17 +25,12 @@ function detailsText(details) {
 export default async function logPage(ctx, { id }) {
   const title = t('officer.log_title');
   ctx.setTitle(title);
-  let election;
-  let entries;
-  try {
-    election = await loadElection(id);
-    if (can('view')) entries = (await get(apiPath(id, 'log'))).entries;
-  } catch (e) {
-    if (!ctx.current()) return;
-    replace(ctx.main, h('h1', {}, title), errorNotice(e));
-    return;
-  }
-  if (!ctx.current()) return;
+  const loaded = await loadForPage(ctx, title, async () => ({
+    election: await loadElection(id),
+    entries: can('view') ? (await get(apiPath(id, 'log'))).entries : undefined,
+  }));
+  if (!loaded) return;
+  const { election, entries } = loaded;
   const top = electionHeader(election, 'log', title);
   if (!entries) {
     replace(ctx.main, ...top, notAllowed());

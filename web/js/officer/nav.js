@@ -2,10 +2,10 @@
 // election's data as this role may read it, and the top of every election page
 // (breadcrumbs, title, state and the election's own menu).
 import { get } from '../api.js';
-import { h } from '../dom.js';
+import { h, replace } from '../dom.js';
 import { t, tx } from '../i18n.js';
 import { can } from './session.js';
-import { code, textNode } from './ui.js';
+import { code, errorNotice, textNode } from './ui.js';
 
 const enc = encodeURIComponent;
 
@@ -78,6 +78,19 @@ export function electionHeader(election, page, title) {
       h('ul', {}, menu(election).map((item) => h('li', {},
         h('a', { href: electionPath(election.id, item.page), 'aria-current': item.page === page ? 'page' : null }, item.label))))),
   ];
+}
+
+// Runs `load` (the reads a page needs). When it fails, draws the page's h1 (`title`)
+// with the error instead. Returns its value, or null when it failed or a newer page
+// was opened meanwhile (the caller then draws nothing).
+export async function loadForPage(ctx, title, load) {
+  try {
+    const value = await load();
+    return ctx.current() ? value : null;
+  } catch (e) {
+    if (ctx.current()) replace(ctx.main, h('h1', {}, title), errorNotice(e));
+    return null;
+  }
 }
 
 // The same top for a page this role or state does not allow.

@@ -6,9 +6,9 @@ import { get, post } from '../api.js';
 import { h, replace, announce } from '../dom.js';
 import { t, formatNumber } from '../i18n.js';
 import { can } from './session.js';
-import { loadElection, electionHeader, apiPath, notAllowed } from './nav.js';
+import { loadElection, loadForPage, electionHeader, apiPath, notAllowed } from './nav.js';
 import { visibleContests } from './contests.js';
-import { field, alertBox, run, confirmStep, focusOn, code, errorNotice, showError, showSuccess, textNode } from './ui.js';
+import { field, alertBox, run, confirmStep, focusOn, code, showError, showSuccess, textNode } from './ui.js';
 import { answersFields, readAnswers, answersText } from './paper-answers.js';
 
 const memory = { id: null, batch: '', serial: '', district: '', answers: {}, resolving: null, outcome: null };
@@ -150,17 +150,12 @@ export default async function paperPage(ctx, { id }) {
   ctx.setTitle(title);
   const page = {
     draw: async (focusId) => {
-      let election;
-      let report;
-      try {
-        election = await loadElection(id);
-        if (can('view') && election.state !== 'draft') report = (await get(apiPath(id, 'paper'))).batches;
-      } catch (e) {
-        if (!ctx.current()) return;
-        replace(ctx.main, h('h1', {}, title), errorNotice(e));
-        return;
-      }
-      if (!ctx.current()) return;
+      const loaded = await loadForPage(ctx, title, async () => {
+        const e = await loadElection(id);
+        return { election: e, report: can('view') && e.state !== 'draft' ? (await get(apiPath(id, 'paper'))).batches : undefined };
+      });
+      if (!loaded) return;
+      const { election, report } = loaded;
       const top = electionHeader(election, 'paper', title);
       if (!report) {
         replace(ctx.main, ...top, notAllowed(can('view') ? t('officer.paper_not_yet') : undefined));

@@ -5,24 +5,20 @@ import { get } from '../api.js';
 import { h, replace } from '../dom.js';
 import { t, formatNumber } from '../i18n.js';
 import { can } from './session.js';
-import { loadElection, electionHeader, electionPath, apiPath, notAllowed } from './nav.js';
-import { code, errorNotice } from './ui.js';
+import { loadElection, loadForPage, electionHeader, electionPath, apiPath, notAllowed } from './nav.js';
+import { code } from './ui.js';
 import { tallyView } from './tally-view.js';
 
 export default async function resultPage(ctx, { id }) {
   const title = t('officer.result_title');
   ctx.setTitle(title);
-  let election;
-  let result;
-  try {
-    election = await loadElection(id);
-    if (can('view') && (election.state === 'tallied' || election.state === 'published')) result = await get(apiPath(id, 'result'));
-  } catch (e) {
-    if (!ctx.current()) return;
-    replace(ctx.main, h('h1', {}, title), errorNotice(e));
-    return;
-  }
-  if (!ctx.current()) return;
+  const loaded = await loadForPage(ctx, title, async () => {
+    const e = await loadElection(id);
+    const counted = e.state === 'tallied' || e.state === 'published';
+    return { election: e, result: can('view') && counted ? await get(apiPath(id, 'result')) : undefined };
+  });
+  if (!loaded) return;
+  const { election, result } = loaded;
   const top = electionHeader(election, 'result', title);
   if (!result) {
     replace(ctx.main, ...top, notAllowed(can('view') ? t('officer.result_not_yet') : undefined));
