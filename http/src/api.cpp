@@ -190,7 +190,9 @@ Response Api::Impl::dispatch(const Request& in, std::string& route_out) {
       }
     }
     if (!match) continue;
-    if (req->method == rt.method) {
+    // HEAD is a GET whose body the server leaves out (RFC 9110 9.3.2), as for
+    // /healthz and the static files.
+    if (req->method == rt.method || (req->method == "HEAD" && rt.method == "GET")) {
       found = &rt;
       params = std::move(ps);
       break;

@@ -1242,6 +1242,8 @@ Receipt Store::Impl::cast(const std::string& election, const std::string& typed,
   if (found.repeat) return receipt(*found.repeat, true);
   const auto& row = found.credential;
   if (kiosk_only && row && row->kind != "kiosk") refuse_not_kiosk();
+  if (kiosk_only && !row)
+    throw StoreError("unknown_code", "this is not a kiosk token of this election: the kiosk should ask for new tokens");
   check_usable(row, t);
   const auto check = manifest::check_answers(info->manifest, info->contests, row->district, answers);
   if (!check.ok)
