@@ -62,13 +62,13 @@ test('a ballot waiting for its batch is pending; a mistyped receipt is refused w
   assert.equal(await page.evaluate(() => document.activeElement.id), 'receipt');
   assert.match(await page.getAttribute('#receipt', 'aria-describedby'), /receipt-error/);
   assert.match(await page.textContent('#receipt-error'), /not a receipt code/);
-  await checkA11y(page, 'audit, invalid receipt');
+  await checkA11yEveryLanguage(page, 'audit, invalid receipt');
 
   await page.fill('#receipt', cast.code.toLowerCase());
   await page.click('.audit-form button[type="submit"]');
   await page.waitForSelector('.audit-outcome[data-outcome="pending"]'); // a code works before the results too
   assert.equal(await page.evaluate(() => document.activeElement.id), 'outcome-heading');
-  await checkA11y(page, 'audit, a receipt code while voting is open');
+  await checkA11yEveryLanguage(page, 'audit, a receipt code while voting is open');
   assertClean(page);
 });
 
@@ -117,7 +117,7 @@ test('a proof changed in transit fails the root check', async () => {
     body.proof.path[0] = flip(body.proof.path[0]);
   }, ['root']);
   assert.match(await page.textContent('[data-check="root"]'), /Failed: .*does not match the signed list of 3 ballots/);
-  await checkA11y(page, 'audit, a failed check');
+  await checkA11yEveryLanguage(page, 'audit, a failed check');
   await screenshot(page, 'audit-tampered');
   assertClean(page);
 });
@@ -173,7 +173,7 @@ test('once published, a receipt code is found, and the exports download', async 
     rmSync(dir, { recursive: true, force: true });
   }
   assert.match(await page.textContent('.audit-export-status'), /Downloaded/);
-  await checkA11y(page, 'audit, published, found by code');
+  await checkA11yEveryLanguage(page, 'audit, published, found by code');
   await screenshot(page, 'audit-published');
   assertClean(page);
 });

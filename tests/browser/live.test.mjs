@@ -106,7 +106,7 @@ test('an unknown election gets a plain message on the live, results and audit pa
     await open(page, server.url, route);
     assert.match(await page.textContent('.notice--error'), /There is no vote with this name/, route);
     assert.ok(await page.$('main a[href="/"]'), route);
-    await checkA11y(page, `${route}, unknown election`);
+    await checkA11yEveryLanguage(page, `${route}, unknown election`);
   }
   assertClean(page);
 });

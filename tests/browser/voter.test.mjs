@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  startServer, launchBrowser, newPage, open, checkA11y, checkA11yEveryLanguage, assertClean, screenshot, tabTo, Officer,
+  startServer, launchBrowser, newPage, open, checkA11yEveryLanguage, assertClean, screenshot, tabTo, Officer,
 } from './harness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -156,7 +156,7 @@ test('approval budget vote: meter, options that do not fit, review, receipt chec
   assert.equal(await page.isDisabled(option('N2')), true);
   assert.equal(await page.isDisabled(option('N4')), true);
   assert.equal(await page.isDisabled(option('N5')), true);
-  await checkA11y(page, 'voter: approval ballot with options that do not fit');
+  await checkA11yEveryLanguage(page, 'voter: approval ballot with options that do not fit');
   await screenshot(page, 'voter-ballot-approval-filled');
 
   await toReview(page);
@@ -231,7 +231,7 @@ test('ranked vote: add, move up and down with the keyboard, remove; the order is
   assert.deepEqual(await texts(page, '.ballot-ranking__title'), ['Council home repairs', 'Youth services']);
   assert.deepEqual(await texts(page, '.ballot-ranking__rank'), ['1', '2']);
   assert.equal((await focused(page)).focus, 'remove:youth');
-  await checkA11y(page, 'voter: ranked ballot with an order');
+  await checkA11yEveryLanguage(page, 'voter: ranked ballot with an order');
   await screenshot(page, 'voter-ballot-ranked');
 
   await toReview(page);
@@ -292,7 +292,7 @@ test('cumulative vote: points with − and +, limits enforced, unfinished questi
   await page.check('input[value="e2"]');
   assert.equal(await page.isDisabled('input[value="e3"]'), true);
   assert.match(await page.textContent('li:has(input[value="e3"]) .ballot-option__reason'), /already chosen 2, the most you can/);
-  await checkA11y(page, 'voter: cumulative ballot filled');
+  await checkA11yEveryLanguage(page, 'voter: cumulative ballot filled');
   await screenshot(page, 'voter-ballot-cumulative');
 
   await toReview(page);
@@ -374,7 +374,7 @@ test('code errors: wrong length, a typing mistake, an unknown code, too many att
 
   assert.ok(usedCode, 'the first test voted');
   await tryCode(usedCode, 'This code has already been used to vote. Each code can vote only once. If you did not vote with it, ask for help.');
-  await checkA11y(page, 'voter: code already used');
+  await checkA11yEveryLanguage(page, 'voter: code already used');
   assertClean(page);
   await page.context().close();
 });
@@ -433,7 +433,7 @@ test('a session that ran out asks for the code again and keeps every choice', as
   assert.equal(await page.textContent('.vote-notice'), 'Your time to vote ran out. Enter your code again: your choices are kept.');
   assert.equal(await page.inputValue('#vote-code'), '', 'the code is not kept after it was exchanged');
   assert.equal((await focused(page)).tag, 'H1');
-  await checkA11y(page, 'voter: session ran out');
+  await checkA11yEveryLanguage(page, 'voter: session ran out');
   await page.unroute(`**/api/v1/elections/${PILOTS}/ballot`);
   await page.fill('#vote-code', code);
   await page.click('.vote-continue');
@@ -589,7 +589,7 @@ test('an unknown vote and a closed vote say so, with a way on', async () => {
   await open(page, server.url, '/vote/no-such-vote');
   assert.equal(await page.textContent('h1'), 'Page not found');
   assert.ok(await page.$('main a[href="/vote"]'));
-  await checkA11y(page, 'voter: unknown vote');
+  await checkA11yEveryLanguage(page, 'voter: unknown vote');
   await officer.must('POST', `/officer/elections/${POINTS.election}/close`);
   await open(page, server.url, `/vote/${POINTS.election}`);
   assert.equal(await page.textContent('h1'), 'Voting is not open');
