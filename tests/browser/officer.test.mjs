@@ -256,10 +256,22 @@ test('a draft can be deleted after confirming', async () => {
     contests: [{ id: 'c', kind: 'selection', format: 'approval', title: { en: 'C' }, rule: 'av', options: [{ id: 'a', title: { en: 'A' } }] }],
   });
   await open(page, server.url, '/officer/elections/scratch');
+  // The confirmation in each language (a language switch redraws the page and closes
+  // it, so it is opened again in each; Cancel keeps the draft).
+  for (const lang of ['ar', 'pl']) {
+    await page.click(`.language-switcher__button[lang="${lang}"]`);
+    await page.waitForFunction((l) => document.documentElement.lang === l, lang);
+    await page.click('.actions button.button--danger');
+    await page.waitForSelector('.officer-confirm h3:focus');
+    await checkA11y(page, `delete confirmation [${lang}]`);
+    await page.click('.officer-confirm button:not(.button--danger)');
+    await page.waitForSelector('.officer-confirm', { state: 'detached' });
+  }
+  await page.click('.language-switcher__button[lang="en"]');
+  await page.waitForFunction(() => document.documentElement.lang === 'en');
   await page.click('button:text("Delete the draft")');
   await page.waitForSelector('.officer-confirm h3:focus');
-  // In English only: drawing the page in another language closes the confirmation.
-  await checkA11y(page, 'delete confirmation');
+  await checkA11y(page, 'delete confirmation [en]');
   await page.click('.officer-confirm button:text("Yes, delete it")');
   await page.waitForSelector('h1:text("All elections")');
   await ready(page);

@@ -69,6 +69,7 @@ async function render({ rerender = false } = {}) {
     if (token === renderToken) main.removeAttribute('aria-busy');
   }
   if (token !== renderToken) return;
+  markScrollingTables();
   currentAddress = location.pathname + location.search;
   if (!rerender) {
     const heading = main.querySelector('h1');
@@ -89,6 +90,37 @@ export function navigate(path, { replace: replaceEntry = false, force = false } 
   else history.pushState(null, '', path);
   render();
   return true;
+}
+
+// A table wider than the screen scrolls sideways inside its .table-wrap; such a
+// region must take the keyboard focus so that it can be scrolled without a mouse
+// (and be named for screen readers). Wrappers that fit are left out of the Tab order.
+function markScrollingTables() {
+  for (const wrap of main.querySelectorAll('.table-wrap')) {
+    const scrolls = wrap.scrollWidth > wrap.clientWidth + 1;
+    const marked = wrap.dataset.scrolls === 'true';
+    if (scrolls && !marked) {
+      const caption = wrap.querySelector('caption');
+      wrap.dataset.scrolls = 'true';
+      wrap.setAttribute('tabindex', '0');
+      wrap.setAttribute('role', 'region');
+      wrap.setAttribute('aria-label', (caption && caption.textContent.trim()) || t('common.table_scrolls'));
+    } else if (!scrolls && marked) {
+      delete wrap.dataset.scrolls;
+      for (const name of ['tabindex', 'role', 'aria-label']) wrap.removeAttribute(name);
+    }
+  }
+}
+
+function watchTables() {
+  let queued = false;
+  const later = () => {
+    if (queued) return;
+    queued = true;
+    requestAnimationFrame(() => { queued = false; markScrollingTables(); });
+  };
+  new MutationObserver(later).observe(main, { childList: true, subtree: true });
+  window.addEventListener('resize', later);
 }
 
 function drawLanguages() {
@@ -131,6 +163,7 @@ async function start() {
     });
   });
   document.addEventListener('click', inSiteLink);
+  watchTables();
   // Back/forward: the address has already changed; when leaving would lose work and
   // the person says no, put the address back and stay.
   window.addEventListener('popstate', () => {
