@@ -41,6 +41,30 @@ std::string name_character(std::string_view typed, std::size_t i) {
   return "\"" + std::string(typed.substr(i, len)) + "\"";
 }
 
+
+// "a code" -> "codes", "a receipt code" -> "receipt codes".
+std::string what_plural(std::string_view what) {
+  return std::string(what.substr(what.find(' ') + 1)) + "s";
+}
+
+// Reads typed symbols the forgiving way (case, separators, I/L/O); `allow(c)` says
+// which normalized characters may appear. Fills `out`, or returns the problem.
+template <typename Allow>
+std::string read_symbols(std::string_view typed, Allow allow, const char* what, std::string& out) {
+  for (std::size_t i = 0; i < typed.size(); ++i) {
+    char c = typed[i];
+    if (is_separator(c)) continue;
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    if (c == 'I' || c == 'L') c = '1';
+    if (c == 'O') c = '0';
+    if (!allow(c))
+      return name_character(typed, i) + " cannot be part of " + what + ": " + what_plural(what) +
+             " have only digits and letters";
+    out += c;
+  }
+  return {};
+}
+
 }  // namespace
 
 char check_symbol(std::string_view normalized_without_check) {
@@ -102,19 +126,8 @@ std::string generate_code(int symbols) {
 Parsed parse_receipt_code(std::string_view typed) {
   Parsed result;
   std::string code;
-  for (std::size_t i = 0; i < typed.size(); ++i) {
-    char c = typed[i];
-    if (is_separator(c)) continue;
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-    if (c == 'I' || c == 'L') c = '1';
-    if (c == 'O') c = '0';
-    if (symbol_value(c) < 0) {
-      result.problem = name_character(typed, i) +
-                       " cannot be part of a receipt code: receipt codes have only digits and letters";
-      return result;
-    }
-    code += c;
-  }
+  result.problem = read_symbols(typed, [](char c) { return symbol_value(c) >= 0; }, "a receipt code", code);
+  if (!result.problem.empty()) return result;
   if (code.size() != static_cast<std::size_t>(kReceiptSymbols)) {
     result.problem = "a receipt code has " + std::to_string(kReceiptSymbols) +
                      " characters (not counting the dash); this one has " + std::to_string(code.size());
@@ -141,19 +154,8 @@ Parsed parse_code(std::string_view typed, int symbols) {
   Parsed result;
   const std::size_t length = static_cast<std::size_t>(symbols < 0 ? 0 : symbols) + 1;
   std::string code;
-  for (std::size_t i = 0; i < typed.size(); ++i) {
-    char c = typed[i];
-    if (is_separator(c)) continue;
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-    if (c == 'I' || c == 'L') c = '1';
-    if (c == 'O') c = '0';
-    if (symbol_value(c) < 0 && !is_check_only(c)) {
-      result.problem = name_character(typed, i) +
-                       " cannot be part of a code: codes have only digits and letters";
-      return result;
-    }
-    code += c;
-  }
+  result.problem = read_symbols(typed, [](char c) { return symbol_value(c) >= 0 || is_check_only(c); }, "a code", code);
+  if (!result.problem.empty()) return result;
   if (code.size() != length) {
     result.problem = "a code has " + std::to_string(length) + " characters (not counting dashes); "
                      "this one has " + std::to_string(code.size());
