@@ -41,6 +41,7 @@
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
@@ -310,6 +311,7 @@ class Core {
     life_cv_.wait(lock, [&] { return state_ == State::stopped || state_ == State::created; });
   }
   void handle_signals();
+  net::thread_pool* handler_pool() { return handlers_ ? &*handlers_ : nullptr; }
   std::uint16_t port() const { return port_.load(); }
   std::string url() const {
     std::string host = opt_.host;
@@ -372,6 +374,7 @@ class Core {
   std::optional<net::signal_set> signals_;
   std::optional<net::executor_work_guard<net::io_context::executor_type>> work_;
   std::vector<std::thread> threads_;
+  std::optional<net::thread_pool> handlers_;  // joined by stop() before the I/O threads
 };
 
 // ---- the session -------------------------------------------------------------------
@@ -549,9 +552,23 @@ class Session final : public SessionBase {
     r.body = std::move(req.body());
     r.client = client_;
     r.tls = Tls;
-    Outcome o = core_.dispatch(r);
-    const bool keep = req.keep_alive() && !shutdown_ && !core_.stopping();
-    respond(std::move(o), r.method, req.version(), r.method == "HEAD", keep);
+    const unsigned version = req.version();
+    const bool keep_alive = req.keep_alive();
+    net::thread_pool* pool = core_.handler_pool();
+    if (!pool) return handled(core_.dispatch(r), r.method, version, keep_alive);
+    // On the handler pool; the answer comes back to this session's strand.
+    net::post(*pool, [self = self(), r = std::move(r), version, keep_alive]() mutable {
+      Outcome o = self->core_.dispatch(r);
+      net::post(self->executor_, [self, o = std::move(o), method = std::move(r.method), version, keep_alive]() mutable {
+        self->handled(std::move(o), std::move(method), version, keep_alive);
+      });
+    });
+  }
+
+  void handled(Outcome o, std::string method, unsigned version, bool keep_alive) {
+    const bool keep = keep_alive && !shutdown_ && !core_.stopping();
+    const bool head = method == "HEAD";
+    respond(std::move(o), std::move(method), version, head, keep);
   }
 
   void respond(Outcome o, std::string method, unsigned version, bool head, bool keep) {
@@ -705,6 +722,7 @@ void Core::start() {
 
   work_.emplace(ioc_->get_executor());
   state_ = State::running;
+  if (opt_.handler_threads > 0) handlers_.emplace(static_cast<std::size_t>(opt_.handler_threads));
   do_accept();
   const int n = std::max(1, opt_.io_threads);
   for (int i = 0; i < n; ++i)
@@ -815,6 +833,9 @@ void Core::stop(std::chrono::seconds grace) {
     std::unique_lock lock(sessions_mu_);
     sessions_cv_.wait_until(lock, deadline, [&] { return sessions_.empty(); });
   }
+  // Handlers still running finish (the store answers every call); their answers are
+  // posted to the sessions while the I/O threads still run.
+  if (handlers_) handlers_->join();
   work_.reset();
   ioc_->stop();
   for (auto& t : threads_) t.join();

@@ -114,7 +114,7 @@ struct Store::Impl {
 
   // Reader connections, reused.
   mutable std::mutex pool_mu;
-  mutable std::vector<std::unique_ptr<SQLite::Database>> pool;
+  mutable std::vector<std::unique_ptr<Connection>> pool;
 
   // Manifests of opened elections never change: cached for the voting path.
   mutable std::mutex manifest_mu;
@@ -132,18 +132,18 @@ struct Store::Impl {
   // --- readers ---------------------------------------------------------------
   struct Lease {
     const Impl* impl;
-    std::unique_ptr<SQLite::Database> db;
+    std::unique_ptr<Connection> db;
     ~Lease() {
       if (db) {
         std::lock_guard lk(impl->pool_mu);
         impl->pool.push_back(std::move(db));
       }
     }
-    SQLite::Database& operator*() { return *db; }
-    SQLite::Database* operator->() { return db.get(); }
+    Connection& operator*() { return *db; }
+    Connection* operator->() { return db.get(); }
   };
   Lease reader() const {
-    std::unique_ptr<SQLite::Database> db;
+    std::unique_ptr<Connection> db;
     {
       std::lock_guard lk(pool_mu);
       if (!pool.empty()) {
@@ -159,8 +159,8 @@ struct Store::Impl {
   auto read(F&& f) const {
     auto lease = reader();
     try {
-      SQLite::Transaction tx(*lease);  // one snapshot for the whole read
-      if constexpr (std::is_void_v<std::invoke_result_t<F&, SQLite::Database&>>) {
+      ReadTransaction tx(*lease);  // one snapshot for the whole read
+      if constexpr (std::is_void_v<std::invoke_result_t<F&, Connection&>>) {
         f(*lease);
         tx.commit();
       } else {
@@ -179,14 +179,14 @@ struct Store::Impl {
   }
 
   // --- shared queries ----------------------------------------------------------
-  static std::string state_of(SQLite::Database& db, const std::string& election) {
-    SQLite::Statement q(db, "SELECT state FROM elections WHERE id = ?");
+  static std::string state_of(Connection& db, const std::string& election) {
+    Stmt q(db, "SELECT state FROM elections WHERE id = ?");
     q.bind(1, election);
     if (!q.executeStep()) throw StoreError("not_found", "there is no election '" + election + "'");
     return q.getColumn(0).getString();
   }
 
-  static void require_state(SQLite::Database& db, const std::string& election, std::initializer_list<const char*> ok,
+  static void require_state(Connection& db, const std::string& election, std::initializer_list<const char*> ok,
                             const std::string& doing) {
     const std::string s = state_of(db, election);
     for (const char* x : ok)
@@ -200,8 +200,8 @@ struct Store::Impl {
       auto it = manifests.find(election);
       if (it != manifests.end()) return it->second;
     }
-    auto info = read([&](SQLite::Database& db) {
-      SQLite::Statement q(db, "SELECT state, manifest, manifest_hash FROM elections WHERE id = ?");
+    auto info = read([&](Connection& db) {
+      Stmt q(db, "SELECT state, manifest, manifest_hash FROM elections WHERE id = ?");
       q.bind(1, election);
       if (!q.executeStep()) throw StoreError("not_found", "there is no election '" + election + "'");
       if (q.getColumn(1).isNull())
@@ -228,9 +228,9 @@ struct Store::Impl {
   }
 
   // --- logs (writer thread) ------------------------------------------------------
-  LogHead& head(SQLite::Database& db, const std::string& election, const std::string& log) {
+  LogHead& head(Connection& db, const std::string& election, const std::string& log) {
     const std::string k = election + '\x1f' + log;
-    SQLite::Statement last(db,
+    Stmt last(db,
                            "SELECT seq, size, root FROM checkpoints WHERE election = ? AND log = ? "
                            "ORDER BY seq DESC LIMIT 1");
     last.bind(1, election);
@@ -248,7 +248,7 @@ struct Store::Impl {
       return it->second;
     LogHead h;
     h.checkpoints = count;
-    SQLite::Statement q(db, log == "ballots"
+    Stmt q(db, log == "ballots"
                                 ? "SELECT leaf FROM ballots WHERE election = ? AND log_index IS NOT NULL "
                                   "ORDER BY log_index"
                                 : "SELECT leaf FROM officer_log WHERE election = ? ORDER BY seq");
@@ -266,7 +266,7 @@ struct Store::Impl {
     return heads[k];
   }
 
-  json write_checkpoint(SQLite::Database& db, const std::string& election, const std::string& log, LogHead& h,
+  json write_checkpoint(Connection& db, const std::string& election, const std::string& log, LogHead& h,
                         const std::string& manifest_hash) {
     const merkle::Hash root = h.frontier.root();
     json cp = {{"allot", "checkpoint/1"},
@@ -276,7 +276,7 @@ struct Store::Impl {
                {"size", h.frontier.size()}};
     if (log == "ballots") cp["manifest"] = manifest_hash;
     cp = record::sign(cp, key);
-    SQLite::Statement ins(db,
+    Stmt ins(db,
                           "INSERT INTO checkpoints (election, log, seq, size, root, document) "
                           "VALUES (?, ?, ?, ?, ?, ?)");
     ins.bind(1, election);
@@ -290,7 +290,7 @@ struct Store::Impl {
     return cp;
   }
 
-  void log_action(SQLite::Database& db, const std::string& election, const std::string& actor,
+  void log_action(Connection& db, const std::string& election, const std::string& actor,
                   const std::string& action, const json& details) {
     LogHead& h = head(db, election, "officer");
     const json entry = {{"action", action},
@@ -303,7 +303,7 @@ struct Store::Impl {
                         {"seq", h.frontier.size()}};
     const std::string bytes = canonical::dump(entry);
     const merkle::Hash leaf = merkle::leaf_hash(bytes);
-    SQLite::Statement ins(db, "INSERT INTO officer_log (election, seq, entry, leaf) VALUES (?, ?, ?, ?)");
+    Stmt ins(db, "INSERT INTO officer_log (election, seq, entry, leaf) VALUES (?, ?, ?, ?)");
     ins.bind(1, election);
     ins.bind(2, static_cast<std::int64_t>(h.frontier.size()));
     ins.bind(3, bytes);
@@ -316,15 +316,15 @@ struct Store::Impl {
 
   // Seals the pending batch: its ballots join the log sorted by leaf hash, then a
   // signed checkpoint. `always` writes a checkpoint even with nothing pending.
-  void seal(SQLite::Database& db, const std::string& election, const std::string& manifest_hash, bool always) {
+  void seal(Connection& db, const std::string& election, const std::string& manifest_hash, bool always) {
     LogHead& h = head(db, election, "ballots");
-    SQLite::Statement pending(db,
+    Stmt pending(db,
                               "SELECT leaf FROM ballots WHERE election = ? AND log_index IS NULL ORDER BY leaf");
     pending.bind(1, election);
     std::vector<merkle::Hash> leaves;
     while (pending.executeStep()) leaves.push_back(hash_of_blob(pending.getColumn(0)));
     if (leaves.empty() && !always) return;
-    SQLite::Statement upd(db, "UPDATE ballots SET log_index = ? WHERE election = ? AND leaf = ?");
+    Stmt upd(db, "UPDATE ballots SET log_index = ? WHERE election = ? AND leaf = ?");
     for (const auto& leaf : leaves) {
       upd.bind(1, static_cast<std::int64_t>(h.frontier.size()));
       upd.bind(2, election);
@@ -334,17 +334,17 @@ struct Store::Impl {
       h.frontier.append(leaf);
       h.last = leaf;
     }
-    SQLite::Statement del(db, "DELETE FROM pending_batches WHERE election = ?");
+    Stmt del(db, "DELETE FROM pending_batches WHERE election = ?");
     del.bind(1, election);
     del.exec();
     write_checkpoint(db, election, "ballots", h, manifest_hash);
   }
 
   // Inserts one accepted ballot and seals the batch when it is full.
-  void insert_ballot(SQLite::Database& db, const std::string& election, const std::string& manifest_hash,
+  void insert_ballot(Connection& db, const std::string& election, const std::string& manifest_hash,
                      const std::string& body, const merkle::Hash& leaf, const std::string& channel,
                      const std::string& district) {
-    SQLite::Statement ins(db,
+    Stmt ins(db,
                           "INSERT INTO ballots (election, leaf, body, channel, district) VALUES (?, ?, ?, ?, ?)");
     ins.bind(1, election);
     bind_blob(ins, 2, blob_of(leaf));
@@ -352,11 +352,11 @@ struct Store::Impl {
     ins.bind(4, channel);
     ins.bind(5, district);
     ins.exec();
-    SQLite::Statement batch(db, "INSERT OR IGNORE INTO pending_batches (election, opened_at) VALUES (?, ?)");
+    Stmt batch(db, "INSERT OR IGNORE INTO pending_batches (election, opened_at) VALUES (?, ?)");
     batch.bind(1, election);
     batch.bind(2, unix_seconds(now()));
     batch.exec();
-    SQLite::Statement count(db, "SELECT count(*) FROM ballots WHERE election = ? AND log_index IS NULL");
+    Stmt count(db, "SELECT count(*) FROM ballots WHERE election = ? AND log_index IS NULL");
     count.bind(1, election);
     count.executeStep();
     if (static_cast<std::size_t>(count.getColumn(0).getInt64()) >= opts.batch_min)
@@ -364,15 +364,15 @@ struct Store::Impl {
   }
 
   // Ballots stored so far (sealed or not) per channel, every channel present.
-  static std::map<std::string, std::int64_t> channel_counts(SQLite::Database& db, const std::string& election) {
+  static std::map<std::string, std::int64_t> channel_counts(Connection& db, const std::string& election) {
     std::map<std::string, std::int64_t> out = {{"kiosk", 0}, {"online", 0}, {"paper", 0}};
-    SQLite::Statement q(db, "SELECT channel, count(*) FROM ballots WHERE election = ? GROUP BY channel");
+    Stmt q(db, "SELECT channel, count(*) FROM ballots WHERE election = ? GROUP BY channel");
     q.bind(1, election);
     while (q.executeStep()) out[q.getColumn(0).getString()] = q.getColumn(1).getInt64();
     return out;
   }
 
-  json counts(SQLite::Database& db, const std::string& election, const json& manifest) {
+  json counts(Connection& db, const std::string& election, const json& manifest) {
     const auto channels = channel_counts(db, election);
     json by_channel = json::object();
     std::int64_t total = 0;
@@ -385,15 +385,15 @@ struct Store::Impl {
       (void)n;
       codes_used[d] = 0;
     }
-    SQLite::Statement u(db,
+    Stmt u(db,
                         "SELECT district, count(*) FROM credentials WHERE election = ? AND kind = 'code' AND used = 1 "
                         "GROUP BY district");
     u.bind(1, election);
     while (u.executeStep()) codes_used[u.getColumn(0).getString()] = u.getColumn(1).getInt64();
-    SQLite::Statement k(db, "SELECT count(*) FROM credentials WHERE election = ? AND kind = 'kiosk' AND used = 1");
+    Stmt k(db, "SELECT count(*) FROM credentials WHERE election = ? AND kind = 'kiosk' AND used = 1");
     k.bind(1, election);
     k.executeStep();
-    SQLite::Statement p(db,
+    Stmt p(db,
                         "SELECT count(*) FROM paper_ballots WHERE election = ? AND status IN ('matched','resolved')");
     p.bind(1, election);
     p.executeStep();
@@ -404,19 +404,19 @@ struct Store::Impl {
                 {"paper_accepted", p.getColumn(0).getInt64()}};
   }
 
-  std::vector<json> sealed_ballots(SQLite::Database& db, const std::string& election) const {
+  std::vector<json> sealed_ballots(Connection& db, const std::string& election) const {
     std::vector<json> out;
-    SQLite::Statement q(db,
+    Stmt q(db,
                         "SELECT body FROM ballots WHERE election = ? AND log_index IS NOT NULL ORDER BY log_index");
     q.bind(1, election);
     while (q.executeStep()) out.push_back(canonical::parse(q.getColumn(0).getString()));
     return out;
   }
 
-  std::vector<std::string> column_strings(SQLite::Database& db, const std::string& sql,
+  std::vector<std::string> column_strings(Connection& db, const std::string& sql,
                                           const std::string& election) const {
     std::vector<std::string> out;
-    SQLite::Statement q(db, sql);
+    Stmt q(db, sql);
     q.bind(1, election);
     while (q.executeStep()) out.push_back(q.getColumn(0).getString());
     return out;
@@ -427,7 +427,7 @@ struct Store::Impl {
   std::pair<std::vector<std::string>, std::vector<std::string>> new_tokens(std::size_t count) const;
   // Stores kiosk tokens (their HMACs) with a district, on `kiosk` ("" = none),
   // valid for `ttl` from now (writer thread).
-  void insert_tokens(SQLite::Database& db, const std::string& election, const std::vector<std::string>& hmacs,
+  void insert_tokens(Connection& db, const std::string& election, const std::vector<std::string>& hmacs,
                      const std::string& district, const std::string& kiosk, std::chrono::seconds ttl);
   // Store::cast and Store::cast_kiosk.
   Receipt cast(const std::string& election, const std::string& typed, const json& answers,
@@ -510,7 +510,7 @@ Store::~Store() {
 int Store::latest_schema_version() { return schema::latest_version(); }
 
 int Store::schema_version() const {
-  return impl_->read([](SQLite::Database& db) { return schema::version_of(db); });
+  return impl_->read([](Connection& db) { return schema::version_of(db); });
 }
 
 std::string Store::signing_key_hex() const { return impl_->key_hex; }
@@ -528,11 +528,11 @@ void Store::create_user(const std::string& actor, const std::string& username, c
   if (password.size() < 10) throw StoreError("invalid", "a password needs at least 10 characters");
   if (password.size() > 1024) throw StoreError("invalid", "a password has at most 1024 characters");
   const std::string hashed = crypto::hash_password(password);
-  impl_->write([&](SQLite::Database& db) {
-    SQLite::Statement exists(db, "SELECT 1 FROM users WHERE username = ?");
+  impl_->write([&](Connection& db) {
+    Stmt exists(db, "SELECT 1 FROM users WHERE username = ?");
     exists.bind(1, username);
     if (exists.executeStep()) throw StoreError("conflict", "there is already a user '" + username + "'");
-    SQLite::Statement ins(db, "INSERT INTO users (username, role, password, created_at) VALUES (?, ?, ?, ?)");
+    Stmt ins(db, "INSERT INTO users (username, role, password, created_at) VALUES (?, ?, ?, ?)");
     ins.bind(1, username);
     ins.bind(2, to_string(role));
     ins.bind(3, hashed);
@@ -543,8 +543,8 @@ void Store::create_user(const std::string& actor, const std::string& username, c
 }
 
 std::optional<Role> Store::authenticate(const std::string& username, const std::string& password) const {
-  auto row = impl_->read([&](SQLite::Database& db) -> std::optional<std::pair<std::string, std::string>> {
-    SQLite::Statement q(db, "SELECT role, password FROM users WHERE username = ?");
+  auto row = impl_->read([&](Connection& db) -> std::optional<std::pair<std::string, std::string>> {
+    Stmt q(db, "SELECT role, password FROM users WHERE username = ?");
     q.bind(1, username);
     if (!q.executeStep()) return std::nullopt;
     return std::make_pair(q.getColumn(0).getString(), q.getColumn(1).getString());
@@ -566,11 +566,11 @@ void Store::create_election(const std::string& actor, const json& definition) {
   check_definition_or_throw(definition);
   const std::string id = definition.at("election").get<std::string>();
   const std::string bytes = canonical::dump(definition);
-  impl_->write([&](SQLite::Database& db) {
-    SQLite::Statement exists(db, "SELECT 1 FROM elections WHERE id = ?");
+  impl_->write([&](Connection& db) {
+    Stmt exists(db, "SELECT 1 FROM elections WHERE id = ?");
     exists.bind(1, id);
     if (exists.executeStep()) throw StoreError("conflict", "there is already an election '" + id + "'");
-    SQLite::Statement ins(db, "INSERT INTO elections (id, definition, created_at) VALUES (?, ?, ?)");
+    Stmt ins(db, "INSERT INTO elections (id, definition, created_at) VALUES (?, ?, ?)");
     ins.bind(1, id);
     ins.bind(2, bytes);
     ins.bind(3, iso_time(impl_->now()));
@@ -586,16 +586,16 @@ void Store::update_election(const std::string& actor, const std::string& electio
   if (definition.at("election") != election)
     throw StoreError("invalid", "the definition's \"election\" must stay '" + election + "'");
   const std::string bytes = canonical::dump(definition);
-  impl_->write([&](SQLite::Database& db) {
+  impl_->write([&](Connection& db) {
     const std::string s = Impl::state_of(db, election);
     if (s != "draft")
       throw StoreError("frozen", "the election '" + election + "' is " + s +
                                      "; its definition is frozen (a change needs a new election)");
-    SQLite::Statement old(db, "SELECT definition FROM elections WHERE id = ?");
+    Stmt old(db, "SELECT definition FROM elections WHERE id = ?");
     old.bind(1, election);
     old.executeStep();
     if (old.getColumn(0).getString() == bytes) return;  // nothing changes, nothing is logged
-    SQLite::Statement upd(db, "UPDATE elections SET definition = ? WHERE id = ?");
+    Stmt upd(db, "UPDATE elections SET definition = ? WHERE id = ?");
     upd.bind(1, bytes);
     upd.bind(2, election);
     upd.exec();
@@ -605,11 +605,11 @@ void Store::update_election(const std::string& actor, const std::string& electio
 
 void Store::delete_election(const std::string& actor, const std::string& election) {
   check_actor(actor);
-  impl_->write([&](SQLite::Database& db) {
+  impl_->write([&](Connection& db) {
     const std::string s = Impl::state_of(db, election);
     if (s != "draft") throw StoreError("frozen", "the election '" + election + "' is " + s + "; it cannot be deleted");
     for (const char* sql : {"DELETE FROM credentials WHERE election = ?", "DELETE FROM elections WHERE id = ?"}) {
-      SQLite::Statement d(db, sql);
+      Stmt d(db, sql);
       d.bind(1, election);
       d.exec();
     }
@@ -620,9 +620,9 @@ void Store::delete_election(const std::string& actor, const std::string& electio
 }
 
 std::vector<ElectionSummary> Store::list_elections() const {
-  return impl_->read([](SQLite::Database& db) {
+  return impl_->read([](Connection& db) {
     std::vector<ElectionSummary> out;
-    SQLite::Statement q(db, "SELECT id, state, definition, manifest_hash FROM elections ORDER BY created_at, id");
+    Stmt q(db, "SELECT id, state, definition, manifest_hash FROM elections ORDER BY created_at, id");
     while (q.executeStep()) {
       ElectionSummary s;
       s.id = q.getColumn(0).getString();
@@ -636,12 +636,12 @@ std::vector<ElectionSummary> Store::list_elections() const {
 }
 
 std::string Store::state(const std::string& election) const {
-  return impl_->read([&](SQLite::Database& db) { return Impl::state_of(db, election); });
+  return impl_->read([&](Connection& db) { return Impl::state_of(db, election); });
 }
 
 json Store::definition(const std::string& election) const {
-  return impl_->read([&](SQLite::Database& db) {
-    SQLite::Statement q(db, "SELECT definition FROM elections WHERE id = ?");
+  return impl_->read([&](Connection& db) {
+    Stmt q(db, "SELECT definition FROM elections WHERE id = ?");
     q.bind(1, election);
     if (!q.executeStep()) throw StoreError("not_found", "there is no election '" + election + "'");
     return canonical::parse(q.getColumn(0).getString());
@@ -660,18 +660,18 @@ std::vector<std::string> Store::generate_codes(const std::string& actor, const s
   std::vector<std::string> out;
   out.reserve(count);
   for (std::size_t i = 0; i < count; ++i) out.push_back(codes::generate_code());
-  impl_->write([&](SQLite::Database& db) {
+  impl_->write([&](Connection& db) {
     const std::string s = Impl::state_of(db, election);
     if (s != "draft")
       throw StoreError("frozen", "voting codes can only be generated before the election opens (it is " + s + ")");
     if (!district.empty()) {
-      SQLite::Statement q(db, "SELECT definition FROM elections WHERE id = ?");
+      Stmt q(db, "SELECT definition FROM elections WHERE id = ?");
       q.bind(1, election);
       q.executeStep();
       if (!manifest::has_district(canonical::parse(q.getColumn(0).getString()), district))
         throw StoreError("invalid", "'" + district + "' is not a district of this election");
     }
-    SQLite::Statement ins(db, "INSERT INTO credentials (election, hmac, kind, district) VALUES (?, ?, 'code', ?)");
+    Stmt ins(db, "INSERT INTO credentials (election, hmac, kind, district) VALUES (?, ?, 'code', ?)");
     for (const auto& code : out) {
       const auto h = impl_->credential_hmac(codes::parse_code(code).normalized);
       ins.bind(1, election);
@@ -704,10 +704,10 @@ std::pair<std::vector<std::string>, std::vector<std::string>> Store::Impl::new_t
   return out;
 }
 
-void Store::Impl::insert_tokens(SQLite::Database& db, const std::string& election,
+void Store::Impl::insert_tokens(Connection& db, const std::string& election,
                                 const std::vector<std::string>& hmacs, const std::string& district,
                                 const std::string& kiosk, std::chrono::seconds ttl) {
-  SQLite::Statement ins(db,
+  Stmt ins(db,
                         "INSERT INTO credentials (election, hmac, kind, district, expires_at, kiosk) "
                         "VALUES (?, ?, 'kiosk', ?, ?, ?)");
   for (const auto& h : hmacs) {
@@ -730,7 +730,7 @@ std::string Store::issue_kiosk_token(const std::string& actor, const std::string
   if (!manifest::has_district(info->manifest, district))
     throw StoreError("invalid", "'" + district + "' is not a district of this election");
   const auto [tokens, hmacs] = impl_->new_tokens(1);
-  impl_->write([&](SQLite::Database& db) {
+  impl_->write([&, &hmacs = hmacs](Connection& db) {
     Impl::require_state(db, election, {"open"}, "issue a kiosk token");
     impl_->insert_tokens(db, election, hmacs, district, "", ttl);
     impl_->log_action(db, election, actor, "kiosk.token", json{{"district", district}});
@@ -747,9 +747,9 @@ struct CredentialRow {
   std::optional<std::int64_t> expires_at;
 };
 
-std::optional<CredentialRow> find_credential(SQLite::Database& db, const std::string& election,
+std::optional<CredentialRow> find_credential(Connection& db, const std::string& election,
                                              const std::string& hmac) {
-  SQLite::Statement q(db,
+  Stmt q(db,
                       "SELECT c.kind, c.district, c.used, c.expires_at, coalesce(c.kiosk, ''), "
                       "coalesce(k.retired, 0) FROM credentials c "
                       "LEFT JOIN kiosks k ON k.election = c.election AND k.id = c.kiosk "
@@ -792,7 +792,7 @@ CredentialInfo Store::credential_info(const std::string& election, const std::st
   const std::string normalized = impl_->parse_typed(typed);
   const auto h = blob_of(impl_->credential_hmac(normalized));
   const auto now = unix_seconds(impl_->now());
-  return impl_->read([&](SQLite::Database& db) {
+  return impl_->read([&](Connection& db) {
     Impl::require_state(db, election, {"open"}, "vote");
     auto row = find_credential(db, election, h);
     check_usable(row, now);
@@ -843,17 +843,17 @@ std::string slug_of(const std::string& name) {
   return out.empty() ? std::string("kiosk") : out;
 }
 
-bool kiosk_exists(SQLite::Database& db, const std::string& election, const std::string& id) {
-  SQLite::Statement q(db, "SELECT 1 FROM kiosks WHERE election = ? AND id = ?");
+bool kiosk_exists(Connection& db, const std::string& election, const std::string& id) {
+  Stmt q(db, "SELECT 1 FROM kiosks WHERE election = ? AND id = ?");
   q.bind(1, election);
   q.bind(2, id);
   return q.executeStep();
 }
 
 // Kiosks with their token counts: every kiosk of the election, or only `id`.
-std::vector<Kiosk> kiosk_rows(SQLite::Database& db, const std::string& election, std::int64_t now,
+std::vector<Kiosk> kiosk_rows(Connection& db, const std::string& election, std::int64_t now,
                               const std::string& id = "") {
-  SQLite::Statement q(db,
+  Stmt q(db,
                       "SELECT k.id, k.name, k.district, k.registered_by, k.retired, count(c.hmac), "
                       "coalesce(sum(c.used), 0), "
                       "coalesce(sum(c.used = 0 AND k.retired = 0 AND c.expires_at > ?2), 0) "
@@ -879,7 +879,7 @@ std::vector<Kiosk> kiosk_rows(SQLite::Database& db, const std::string& election,
   return out;
 }
 
-Kiosk kiosk_or_throw(SQLite::Database& db, const std::string& election, const std::string& id, std::int64_t now) {
+Kiosk kiosk_or_throw(Connection& db, const std::string& election, const std::string& id, std::int64_t now) {
   auto rows = kiosk_rows(db, election, now, id);
   if (rows.empty()) throw StoreError("not_found", "there is no kiosk '" + id + "' in this election");
   return rows.front();
@@ -895,9 +895,9 @@ Kiosk Store::register_kiosk(const std::string& actor, const std::string& electio
   auto info = impl_->manifest_info(election);  // wrong_state before open
   if (!manifest::has_district(info->manifest, district))
     throw StoreError("invalid", "'" + district + "' is not a district of this election");
-  return impl_->write([&](SQLite::Database& db) {
+  return impl_->write([&](Connection& db) {
     Impl::require_state(db, election, {"open"}, "register a kiosk");
-    SQLite::Statement same(db, "SELECT name FROM kiosks WHERE election = ? AND name = ? COLLATE NOCASE");
+    Stmt same(db, "SELECT name FROM kiosks WHERE election = ? AND name = ? COLLATE NOCASE");
     same.bind(1, election);
     same.bind(2, name);
     if (same.executeStep())
@@ -910,7 +910,7 @@ Kiosk Store::register_kiosk(const std::string& actor, const std::string& electio
       kid = base;
       for (int n = 2; kiosk_exists(db, election, kid); ++n) kid = base + "-" + std::to_string(n);
     }
-    SQLite::Statement ins(db,
+    Stmt ins(db,
                           "INSERT INTO kiosks (election, id, name, district, registered_by) VALUES (?, ?, ?, ?, ?)");
     ins.bind(1, election);
     ins.bind(2, kid);
@@ -931,7 +931,7 @@ Kiosk Store::register_kiosk(const std::string& actor, const std::string& electio
 
 std::vector<Kiosk> Store::kiosks(const std::string& election) const {
   const auto now = unix_seconds(impl_->now());
-  return impl_->read([&](SQLite::Database& db) {
+  return impl_->read([&](Connection& db) {
     Impl::state_of(db, election);
     return kiosk_rows(db, election, now);
   });
@@ -944,7 +944,7 @@ KioskPool Store::issue_kiosk_tokens(const std::string& actor, const std::string&
   check_token_ttl(ttl);
   const auto [tokens, hmacs] = impl_->new_tokens(count);
   const auto now = unix_seconds(impl_->now());
-  return impl_->write([&](SQLite::Database& db) {
+  return impl_->write([&, &tokens = tokens, &hmacs = hmacs](Connection& db) {
     Impl::require_state(db, election, {"open"}, "issue kiosk tokens");
     const Kiosk k = kiosk_or_throw(db, election, kiosk, now);
     if (k.retired)
@@ -959,11 +959,11 @@ KioskPool Store::issue_kiosk_tokens(const std::string& actor, const std::string&
 Kiosk Store::retire_kiosk(const std::string& actor, const std::string& election, const std::string& kiosk) {
   check_actor(actor);
   const auto now = unix_seconds(impl_->now());
-  return impl_->write([&](SQLite::Database& db) {
+  return impl_->write([&](Connection& db) {
     Impl::require_state(db, election, {"open"}, "retire a kiosk");
     if (kiosk_or_throw(db, election, kiosk, now).retired)
       throw StoreError("conflict", "the kiosk '" + kiosk + "' is already retired");
-    SQLite::Statement upd(db, "UPDATE kiosks SET retired = 1 WHERE election = ? AND id = ?");
+    Stmt upd(db, "UPDATE kiosks SET retired = 1 WHERE election = ? AND id = ?");
     upd.bind(1, election);
     upd.bind(2, kiosk);
     upd.exec();
@@ -976,10 +976,10 @@ Kiosk Store::retire_kiosk(const std::string& actor, const std::string& election,
 
 void Store::open(const std::string& actor, const std::string& election) {
   check_actor(actor);
-  impl_->write([&](SQLite::Database& db) {
+  impl_->write([&](Connection& db) {
     const std::string s = Impl::state_of(db, election);
     if (s != "draft") throw StoreError("wrong_state", "the election '" + election + "' is already " + s);
-    SQLite::Statement q(db, "SELECT definition FROM elections WHERE id = ?");
+    Stmt q(db, "SELECT definition FROM elections WHERE id = ?");
     q.bind(1, election);
     q.executeStep();
     json m = canonical::parse(q.getColumn(0).getString());
@@ -987,7 +987,7 @@ void Store::open(const std::string& actor, const std::string& election) {
     if (auto ds = m.find("districts"); ds != m.end())
       for (const auto& d : *ds) by_district[d.at("id").get<std::string>()] = 0;
     std::int64_t total = 0;
-    SQLite::Statement c(db,
+    Stmt c(db,
                         "SELECT district, count(*) FROM credentials WHERE election = ? AND kind = 'code' "
                         "GROUP BY district");
     c.bind(1, election);
@@ -1000,7 +1000,7 @@ void Store::open(const std::string& actor, const std::string& election) {
       total += c.getColumn(1).getInt64();
     }
     std::string all;
-    SQLite::Statement h(db, "SELECT hmac FROM credentials WHERE election = ? AND kind = 'code' ORDER BY hmac");
+    Stmt h(db, "SELECT hmac FROM credentials WHERE election = ? AND kind = 'code' ORDER BY hmac");
     h.bind(1, election);
     while (h.executeStep()) all.append(static_cast<const char*>(h.getColumn(0).getBlob()),
                                        static_cast<std::size_t>(h.getColumn(0).getBytes()));
@@ -1012,7 +1012,7 @@ void Store::open(const std::string& actor, const std::string& election) {
     if (!problems.empty()) throw StoreError("invalid", "the election cannot open: " + problems.front(), problems);
     const std::string bytes = canonical::dump(m);
     const std::string hash = crypto::sha256_hex(bytes);
-    SQLite::Statement upd(db, "UPDATE elections SET manifest = ?, manifest_hash = ?, state = 'open' WHERE id = ?");
+    Stmt upd(db, "UPDATE elections SET manifest = ?, manifest_hash = ?, state = 'open' WHERE id = ?");
     upd.bind(1, bytes);
     upd.bind(2, hash);
     upd.bind(3, election);
@@ -1025,15 +1025,15 @@ void Store::open(const std::string& actor, const std::string& election) {
 void Store::close(const std::string& actor, const std::string& election) {
   check_actor(actor);
   auto info = impl_->manifest_info(election);
-  impl_->write([&](SQLite::Database& db) {
+  impl_->write([&](Connection& db) {
     Impl::require_state(db, election, {"open"}, "close the election");
     impl_->seal(db, election, info->hash, true);
     LogHead& h = impl_->head(db, election, "ballots");
     const json counts = impl_->counts(db, election, info->manifest);
-    SQLite::Statement upd(db, "UPDATE elections SET state = 'closed' WHERE id = ?");
+    Stmt upd(db, "UPDATE elections SET state = 'closed' WHERE id = ?");
     upd.bind(1, election);
     upd.exec();
-    SQLite::Statement forget(db, "DELETE FROM idempotency WHERE election = ?");
+    Stmt forget(db, "DELETE FROM idempotency WHERE election = ?");
     forget.bind(1, election);
     forget.exec();
     impl_->log_action(
@@ -1051,7 +1051,7 @@ json Store::tally(const std::string& actor, const std::string& election, const s
     if (ch < 0x20 || ch == 0x7f) throw StoreError("invalid", "the tie-break seed must be printable text");
   auto info = impl_->manifest_info(election);
   // Count outside the writer (the ballots of a closed election never change).
-  auto ballots = impl_->read([&](SQLite::Database& db) {
+  auto ballots = impl_->read([&](Connection& db) {
     Impl::require_state(db, election, {"closed"}, "tally");
     return impl_->sealed_ballots(db, election);
   });
@@ -1064,17 +1064,17 @@ json Store::tally(const std::string& actor, const std::string& election, const s
   } catch (const std::exception& e) {
     throw StoreError("invalid", std::string("the tally failed: ") + e.what());
   }
-  return impl_->write([&](SQLite::Database& db) {
+  return impl_->write([&](Connection& db) {
     Impl::require_state(db, election, {"closed"}, "tally");
     auto last_doc = [&](const char* log) {
-      SQLite::Statement q(db,
+      Stmt q(db,
                           "SELECT document FROM checkpoints WHERE election = ? AND log = ? ORDER BY seq DESC LIMIT 1");
       q.bind(1, election);
       q.bind(2, log);
       if (!q.executeStep()) throw StoreError("unavailable", "a log of this election has no checkpoint");
       return canonical::parse(q.getColumn(0).getString());
     };
-    SQLite::Statement ce(db,
+    Stmt ce(db,
                          "SELECT entry FROM officer_log WHERE election = ? AND entry LIKE '{\"action\":\"election.close\"%'"
                          " ORDER BY seq DESC LIMIT 1");
     ce.bind(1, election);
@@ -1092,12 +1092,12 @@ json Store::tally(const std::string& actor, const std::string& election, const s
     doc = record::sign(doc, impl_->key);
     const std::string bytes = canonical::dump(doc);
     const std::string hash = crypto::sha256_hex(bytes);
-    SQLite::Statement ins(db, "INSERT INTO results (election, document, hash) VALUES (?, ?, ?)");
+    Stmt ins(db, "INSERT INTO results (election, document, hash) VALUES (?, ?, ?)");
     ins.bind(1, election);
     ins.bind(2, bytes);
     ins.bind(3, hash);
     ins.exec();
-    SQLite::Statement upd(db, "UPDATE elections SET seed = ?, state = 'tallied' WHERE id = ?");
+    Stmt upd(db, "UPDATE elections SET seed = ?, state = 'tallied' WHERE id = ?");
     upd.bind(1, seed);
     upd.bind(2, election);
     upd.exec();
@@ -1108,13 +1108,13 @@ json Store::tally(const std::string& actor, const std::string& election, const s
 
 void Store::publish(const std::string& actor, const std::string& election) {
   check_actor(actor);
-  impl_->write([&](SQLite::Database& db) {
+  impl_->write([&](Connection& db) {
     Impl::require_state(db, election, {"tallied"}, "publish");
-    SQLite::Statement q(db, "SELECT hash FROM results WHERE election = ?");
+    Stmt q(db, "SELECT hash FROM results WHERE election = ?");
     q.bind(1, election);
     if (!q.executeStep()) throw StoreError("wrong_state", "there is no result to publish");
     const std::string hash = q.getColumn(0).getString();
-    SQLite::Statement upd(db, "UPDATE elections SET state = 'published' WHERE id = ?");
+    Stmt upd(db, "UPDATE elections SET state = 'published' WHERE id = ?");
     upd.bind(1, election);
     upd.exec();
     impl_->log_action(db, election, actor, "election.publish", json{{"result", hash}});
@@ -1124,7 +1124,7 @@ void Store::publish(const std::string& actor, const std::string& election) {
 json Store::preview(const std::string& election, const std::string& contest, const std::string& rule,
                     const std::map<std::string, std::string>& rule_options, const std::string& seed) const {
   auto info = impl_->manifest_info(election);
-  auto ballots = impl_->read([&](SQLite::Database& db) {
+  auto ballots = impl_->read([&](Connection& db) {
     Impl::require_state(db, election, {"closed", "tallied", "published"}, "preview a tally");
     return impl_->sealed_ballots(db, election);
   });
@@ -1140,8 +1140,8 @@ json Store::preview(const std::string& election, const std::string& contest, con
 }
 
 json Store::result(const std::string& election) const {
-  return impl_->read([&](SQLite::Database& db) {
-    SQLite::Statement q(db, "SELECT document FROM results WHERE election = ?");
+  return impl_->read([&](Connection& db) {
+    Stmt q(db, "SELECT document FROM results WHERE election = ?");
     q.bind(1, election);
     if (!q.executeStep()) {
       Impl::state_of(db, election);  // not_found when there is no such election
@@ -1178,8 +1178,8 @@ struct Stored {
   std::string channel;
 };
 
-std::optional<Stored> idempotent_ballot(SQLite::Database& db, const std::string& election, const std::string& key) {
-  SQLite::Statement q(db,
+std::optional<Stored> idempotent_ballot(Connection& db, const std::string& election, const std::string& key) {
+  Stmt q(db,
                       "SELECT i.leaf, b.channel FROM idempotency i "
                       "JOIN ballots b ON b.election = i.election AND b.leaf = i.leaf "
                       "WHERE i.election = ? AND i.key = ?");
@@ -1225,7 +1225,7 @@ Receipt Store::Impl::cast(const std::string& election, const std::string& typed,
     std::optional<CredentialRow> credential;
     std::optional<Stored> repeat;  // the ballot stored with this key
   };
-  const Found found = read([&](SQLite::Database& db) {
+  const Found found = read([&](Connection& db) {
     Impl::require_state(db, election, {"open"}, "vote");
     Found f;
     if (!ikey.empty()) f.repeat = idempotent_ballot(db, election, ikey);
@@ -1257,10 +1257,10 @@ Receipt Store::Impl::cast(const std::string& election, const std::string& typed,
     Stored ballot;
     bool repeat = false;
   };
-  const Outcome out = write([&](SQLite::Database& db) -> Outcome {
+  const Outcome out = write([&](Connection& db) -> Outcome {
     Impl::require_state(db, election, {"open"}, "vote");  // it may have closed meanwhile
     // A token of a kiosk retired meanwhile is not used (the trigger refuses it too).
-    SQLite::Statement use(db,
+    Stmt use(db,
                           "UPDATE credentials SET used = 1 WHERE election = ?1 AND hmac = ?2 AND used = 0 "
                           "AND (expires_at IS NULL OR expires_at > ?3) "
                           "AND NOT EXISTS (SELECT 1 FROM kiosks k WHERE k.election = ?1 "
@@ -1276,7 +1276,7 @@ Receipt Store::Impl::cast(const std::string& election, const std::string& typed,
     }
     insert_ballot(db, election, info->hash, body, fresh, channel, row->district);
     if (!ikey.empty()) {
-      SQLite::Statement ins(db, "INSERT INTO idempotency (election, key, leaf) VALUES (?, ?, ?)");
+      Stmt ins(db, "INSERT INTO idempotency (election, key, leaf) VALUES (?, ?, ?)");
       ins.bind(1, election);
       bind_blob(ins, 2, ikey);
       bind_blob(ins, 3, blob_of(fresh));
@@ -1294,7 +1294,7 @@ std::int64_t Store::turnout(const std::string& election) const {
 }
 
 std::map<std::string, std::int64_t> Store::turnout_by_channel(const std::string& election) const {
-  return impl_->read([&](SQLite::Database& db) {
+  return impl_->read([&](Connection& db) {
     Impl::state_of(db, election);
     return Impl::channel_counts(db, election);
   });
@@ -1302,16 +1302,16 @@ std::map<std::string, std::int64_t> Store::turnout_by_channel(const std::string&
 
 void Store::seal_due() {
   const auto cutoff = unix_seconds(impl_->now()) - impl_->opts.batch_max_age.count();
-  auto due = impl_->read([&](SQLite::Database& db) {
+  auto due = impl_->read([&](Connection& db) {
     std::vector<std::string> out;
-    SQLite::Statement q(db, "SELECT election FROM pending_batches WHERE opened_at <= ?");
+    Stmt q(db, "SELECT election FROM pending_batches WHERE opened_at <= ?");
     q.bind(1, cutoff);
     while (q.executeStep()) out.push_back(q.getColumn(0).getString());
     return out;
   });
   for (const auto& election : due) {
     auto info = impl_->manifest_info(election);
-    impl_->write([&](SQLite::Database& db) {
+    impl_->write([&](Connection& db) {
       if (Impl::state_of(db, election) != "open") return;
       impl_->seal(db, election, info->hash, false);
     });
@@ -1327,9 +1327,9 @@ struct PaperEntry {
   std::string officer, district, answers;
 };
 
-std::vector<PaperEntry> paper_entries(SQLite::Database& db, const std::string& election, const std::string& batch,
+std::vector<PaperEntry> paper_entries(Connection& db, const std::string& election, const std::string& batch,
                                       const std::string& serial) {
-  SQLite::Statement q(db,
+  Stmt q(db,
                       "SELECT entry, officer, district, answers FROM paper_entries "
                       "WHERE election = ? AND batch = ? AND serial = ? ORDER BY entry");
   q.bind(1, election);
@@ -1342,9 +1342,9 @@ std::vector<PaperEntry> paper_entries(SQLite::Database& db, const std::string& e
   return out;
 }
 
-std::optional<std::string> paper_status(SQLite::Database& db, const std::string& election, const std::string& batch,
+std::optional<std::string> paper_status(Connection& db, const std::string& election, const std::string& batch,
                                         const std::string& serial) {
-  SQLite::Statement q(db, "SELECT status FROM paper_ballots WHERE election = ? AND batch = ? AND serial = ?");
+  Stmt q(db, "SELECT status FROM paper_ballots WHERE election = ? AND batch = ? AND serial = ?");
   q.bind(1, election);
   q.bind(2, batch);
   q.bind(3, serial);
@@ -1352,10 +1352,10 @@ std::optional<std::string> paper_status(SQLite::Database& db, const std::string&
   return q.getColumn(0).getString();
 }
 
-void set_paper_status(SQLite::Database& db, const std::string& election, const std::string& batch,
+void set_paper_status(Connection& db, const std::string& election, const std::string& batch,
                       const std::string& serial, const std::string& status) {
   const bool exists = paper_status(db, election, batch, serial).has_value();
-  SQLite::Statement q(db, exists ? "UPDATE paper_ballots SET status = ?4 WHERE election = ?1 AND batch = ?2 AND serial = ?3"
+  Stmt q(db, exists ? "UPDATE paper_ballots SET status = ?4 WHERE election = ?1 AND batch = ?2 AND serial = ?3"
                                  : "INSERT INTO paper_ballots (election, batch, serial, status) VALUES (?1, ?2, ?3, ?4)");
   q.bind(1, election);
   q.bind(2, batch);
@@ -1364,10 +1364,10 @@ void set_paper_status(SQLite::Database& db, const std::string& election, const s
   q.exec();
 }
 
-void add_paper_entry(SQLite::Database& db, const std::string& election, const std::string& batch,
+void add_paper_entry(Connection& db, const std::string& election, const std::string& batch,
                      const std::string& serial, int entry, const std::string& officer, const std::string& district,
                      const std::string& answers) {
-  SQLite::Statement q(db,
+  Stmt q(db,
                       "INSERT INTO paper_entries (election, batch, serial, entry, officer, district, answers) "
                       "VALUES (?, ?, ?, ?, ?, ?, ?)");
   q.bind(1, election);
@@ -1381,7 +1381,7 @@ void add_paper_entry(SQLite::Database& db, const std::string& election, const st
 }
 
 // A disputed paper ballot, looked at by an officer who keyed neither entry.
-void require_third_look(SQLite::Database& db, const std::string& election, const std::string& batch,
+void require_third_look(Connection& db, const std::string& election, const std::string& batch,
                         const std::string& serial, const std::string& actor) {
   const auto status = paper_status(db, election, batch, serial);
   if (!status) throw StoreError("not_found", "there is no paper ballot " + batch + "/" + serial);
@@ -1406,7 +1406,7 @@ PaperOutcome Store::paper_enter(const std::string& actor, const std::string& ele
                                          crypto::to_hex(crypto::random_bytes(16)));
   const std::string body = canonical::dump(doc);
   const merkle::Hash leaf = merkle::leaf_hash(body);
-  return impl_->write([&](SQLite::Database& db) -> PaperOutcome {
+  return impl_->write([&](Connection& db) -> PaperOutcome {
     Impl::require_state(db, election, {"open"}, "enter paper ballots");
     const auto status = paper_status(db, election, batch, serial);
     const json where = {{"batch", batch}, {"serial", serial}};
@@ -1453,7 +1453,7 @@ PaperOutcome Store::paper_resolve(const std::string& actor, const std::string& e
                                          crypto::to_hex(crypto::random_bytes(16)));
   const std::string body = canonical::dump(doc);
   const merkle::Hash leaf = merkle::leaf_hash(body);
-  return impl_->write([&](SQLite::Database& db) -> PaperOutcome {
+  return impl_->write([&](Connection& db) -> PaperOutcome {
     Impl::require_state(db, election, {"open"}, "resolve paper ballots");
     require_third_look(db, election, batch, serial, actor);
     add_paper_entry(db, election, batch, serial, 3, actor, district, canonical::dump(check.answers));
@@ -1467,7 +1467,7 @@ PaperOutcome Store::paper_resolve(const std::string& actor, const std::string& e
 PaperOutcome Store::paper_spoil(const std::string& actor, const std::string& election, const std::string& batch,
                                 const std::string& serial) {
   check_actor(actor);
-  return impl_->write([&](SQLite::Database& db) -> PaperOutcome {
+  return impl_->write([&](Connection& db) -> PaperOutcome {
     Impl::require_state(db, election, {"open"}, "resolve paper ballots");
     require_third_look(db, election, batch, serial, actor);
     add_paper_entry(db, election, batch, serial, 3, actor, "", "");
@@ -1478,10 +1478,10 @@ PaperOutcome Store::paper_spoil(const std::string& actor, const std::string& ele
 }
 
 json Store::paper_report(const std::string& election) const {
-  return impl_->read([&](SQLite::Database& db) {
+  return impl_->read([&](Connection& db) {
     Impl::state_of(db, election);
     std::map<std::string, json> batches;
-    SQLite::Statement q(db, "SELECT batch, serial, status FROM paper_ballots WHERE election = ? ORDER BY batch, serial");
+    Stmt q(db, "SELECT batch, serial, status FROM paper_ballots WHERE election = ? ORDER BY batch, serial");
     q.bind(1, election);
     while (q.executeStep()) {
       const std::string b = q.getColumn(0).getString(), serial = q.getColumn(1).getString(),
@@ -1517,7 +1517,7 @@ json Store::paper_report(const std::string& election) const {
 
 std::vector<json> Store::checkpoints(const std::string& election, const std::string& log) const {
   if (log != "ballots" && log != "officer") throw StoreError("invalid", "the log is 'ballots' or 'officer'");
-  return impl_->read([&](SQLite::Database& db) {
+  return impl_->read([&](Connection& db) {
     Impl::state_of(db, election);
     std::vector<json> out;
     for (const auto& s : impl_->column_strings(
@@ -1529,9 +1529,9 @@ std::vector<json> Store::checkpoints(const std::string& election, const std::str
 
 namespace {
 
-std::vector<merkle::Hash> log_leaves(SQLite::Database& db, const std::string& election, std::uint64_t size) {
+std::vector<merkle::Hash> log_leaves(Connection& db, const std::string& election, std::uint64_t size) {
   std::vector<merkle::Hash> leaves;
-  SQLite::Statement q(db,
+  Stmt q(db,
                       "SELECT leaf FROM ballots WHERE election = ? AND log_index IS NOT NULL AND log_index < ? "
                       "ORDER BY log_index");
   q.bind(1, election);
@@ -1546,8 +1546,8 @@ json hex_list(const std::vector<merkle::Hash>& v) {
   return out;
 }
 
-json checkpoint_of_size(SQLite::Database& db, const std::string& election, std::uint64_t size) {
-  SQLite::Statement q(db,
+json checkpoint_of_size(Connection& db, const std::string& election, std::uint64_t size) {
+  Stmt q(db,
                       "SELECT document FROM checkpoints WHERE election = ? AND log = 'ballots' AND size = ? "
                       "ORDER BY seq LIMIT 1");
   q.bind(1, election);
@@ -1569,10 +1569,10 @@ std::vector<std::string> Store::leaves_of_receipt(const std::string& election, c
   std::string high = low;
   high[6] = static_cast<char>(static_cast<unsigned char>(high[6]) | 0x3Fu);
   for (std::size_t i = prefix.size(); i < high.size(); ++i) high[i] = static_cast<char>(0xFF);
-  return impl_->read([&](SQLite::Database& db) {
+  return impl_->read([&](Connection& db) {
     const std::string state = Impl::state_of(db, election);
     if (state == "draft") throw StoreError("not_found", "there is no public election '" + election + "'");
-    SQLite::Statement q(db, "SELECT leaf FROM ballots WHERE election = ? AND leaf BETWEEN ? AND ? ORDER BY leaf");
+    Stmt q(db, "SELECT leaf FROM ballots WHERE election = ? AND leaf BETWEEN ? AND ? ORDER BY leaf");
     q.bind(1, election);
     bind_blob(q, 2, low);
     bind_blob(q, 3, high);
@@ -1593,9 +1593,9 @@ json Store::inclusion_proof(const std::string& election, const std::string& leaf
     throw StoreError("invalid", "a leaf hash is 64 hex digits");
   }
   if (leaf.size() != 32) throw StoreError("invalid", "a leaf hash is 64 hex digits");
-  return impl_->read([&](SQLite::Database& db) {
+  return impl_->read([&](Connection& db) {
     Impl::state_of(db, election);
-    SQLite::Statement q(db, "SELECT log_index FROM ballots WHERE election = ? AND leaf = ?");
+    Stmt q(db, "SELECT log_index FROM ballots WHERE election = ? AND leaf = ?");
     q.bind(1, election);
     bind_blob(q, 2, leaf);
     if (!q.executeStep()) throw StoreError("not_found", "no ballot of this election has this receipt");
@@ -1604,7 +1604,7 @@ json Store::inclusion_proof(const std::string& election, const std::string& leaf
                        "your ballot is stored; it joins the public log when its batch is sealed (at the latest when "
                        "voting closes): check again later");
     const auto index = static_cast<std::uint64_t>(q.getColumn(0).getInt64());
-    SQLite::Statement c(db,
+    Stmt c(db,
                         "SELECT size, document FROM checkpoints WHERE election = ? AND log = 'ballots' "
                         "ORDER BY seq DESC LIMIT 1");
     c.bind(1, election);
@@ -1623,7 +1623,7 @@ json Store::inclusion_proof(const std::string& election, const std::string& leaf
 json Store::consistency_proof(const std::string& election, std::uint64_t old_size, std::uint64_t new_size) const {
   if (old_size == 0 || old_size > new_size)
     throw StoreError("invalid", "a consistency proof goes from a smaller non-empty log to a larger one");
-  return impl_->read([&](SQLite::Database& db) {
+  return impl_->read([&](Connection& db) {
     Impl::state_of(db, election);
     const json old_cp = checkpoint_of_size(db, election, old_size);
     const json new_cp = checkpoint_of_size(db, election, new_size);
@@ -1637,7 +1637,7 @@ json Store::consistency_proof(const std::string& election, std::uint64_t old_siz
 }
 
 std::vector<json> Store::officer_log(const std::string& election) const {
-  return impl_->read([&](SQLite::Database& db) {
+  return impl_->read([&](Connection& db) {
     if (!election.empty()) Impl::state_of(db, election);
     std::vector<json> out;
     for (const auto& s :
@@ -1648,7 +1648,7 @@ std::vector<json> Store::officer_log(const std::string& election) const {
 }
 
 std::vector<json> Store::ballots(const std::string& election) const {
-  return impl_->read([&](SQLite::Database& db) {
+  return impl_->read([&](Connection& db) {
     Impl::state_of(db, election);
     return impl_->sealed_ballots(db, election);
   });
@@ -1657,9 +1657,9 @@ std::vector<json> Store::ballots(const std::string& election) const {
 record::Files Store::record_files(const std::string& election) const {
   record::Files files;
   json manifest_doc;
-  impl_->read([&](SQLite::Database& db) {
+  impl_->read([&](Connection& db) {
     Impl::require_state(db, election, {"tallied", "published"}, "export the election record");
-    SQLite::Statement m(db, "SELECT manifest FROM elections WHERE id = ?");
+    Stmt m(db, "SELECT manifest FROM elections WHERE id = ?");
     m.bind(1, election);
     m.executeStep();
     manifest_doc = canonical::parse(m.getColumn(0).getString());
@@ -1677,7 +1677,7 @@ record::Files Store::record_files(const std::string& election) const {
     files["officer-checkpoints.jsonl"] =
         lines("SELECT document FROM checkpoints WHERE election = ? AND log = 'officer' ORDER BY seq");
     files["officer-log.jsonl"] = lines("SELECT entry FROM officer_log WHERE election = ? ORDER BY seq");
-    SQLite::Statement r(db, "SELECT document FROM results WHERE election = ?");
+    Stmt r(db, "SELECT document FROM results WHERE election = ?");
     r.bind(1, election);
     r.executeStep();
     files["result.json"] = r.getColumn(0).getString() + "\n";

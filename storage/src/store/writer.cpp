@@ -6,10 +6,49 @@
 
 namespace allot::store {
 
-std::unique_ptr<SQLite::Database> open_connection(const std::string& path, bool writable) {
+Stmt::Stmt(Connection& db, const std::string& sql) {
+  auto& e = db.statements_[sql];
+  if (!e.busy) {
+    if (!e.statement) e.statement = std::make_unique<SQLite::Statement>(db, sql);
+    e.busy = true;
+    entry_ = &e;
+    statement_ = e.statement.get();
+    return;
+  }
+  own_ = std::make_unique<SQLite::Statement>(db, sql);
+  statement_ = own_.get();
+}
+
+Stmt::~Stmt() {
+  if (!entry_) return;
+  statement_->tryReset();
+  try {
+    statement_->clearBindings();
+  } catch (...) {
+    entry_->statement.reset();  // prepared again on next use
+  }
+  entry_->busy = false;
+}
+
+ReadTransaction::ReadTransaction(Connection& db) : db_(db) { Stmt(db_, "BEGIN").exec(); }
+
+ReadTransaction::~ReadTransaction() {
+  if (done_) return;
+  try {
+    Stmt(db_, "ROLLBACK").exec();
+  } catch (...) {
+  }
+}
+
+void ReadTransaction::commit() {
+  Stmt(db_, "COMMIT").exec();
+  done_ = true;
+}
+
+std::unique_ptr<Connection> open_connection(const std::string& path, bool writable) {
   const int flags = writable ? (SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX)
                              : (SQLite::OPEN_READONLY | SQLite::OPEN_FULLMUTEX);
-  auto db = std::make_unique<SQLite::Database>(path, flags, 5000);
+  auto db = std::make_unique<Connection>(path, flags, 5000);
   if (writable) db->exec("PRAGMA journal_mode = WAL");
   db->exec("PRAGMA synchronous = FULL");
   db->exec("PRAGMA foreign_keys = ON");
@@ -78,7 +117,7 @@ void Writer::submit(Job job) {
 }
 
 void Writer::loop() {
-  std::unique_ptr<SQLite::Database> db;
+  std::unique_ptr<Connection> db;
   try {
     db = open_connection(path_, true);
   } catch (...) {
@@ -120,14 +159,14 @@ void Writer::loop() {
       }
     };
     try {
-      db->exec("BEGIN IMMEDIATE");
+      Stmt(*db, "BEGIN IMMEDIATE").exec();
     } catch (const SQLite::Exception& e) {
       fail_all(e);
     }
     if (group_ok) {
       for (std::size_t i = 0; i < group.size(); ++i) {
         try {
-          db->exec("SAVEPOINT request");
+          Stmt(*db, "SAVEPOINT request").exec();
         } catch (const SQLite::Exception& e) {
           fail_all(e);
           break;
@@ -138,12 +177,12 @@ void Writer::loop() {
           } catch (const SQLite::Exception& e) {
             rethrow_sqlite(e);
           }
-          db->exec("RELEASE request");
+          Stmt(*db, "RELEASE request").exec();
         } catch (...) {
           errors[i] = std::current_exception();
           try {
-            db->exec("ROLLBACK TO request");
-            db->exec("RELEASE request");
+            Stmt(*db, "ROLLBACK TO request").exec();
+            Stmt(*db, "RELEASE request").exec();
           } catch (...) {
             group_ok = false;
             break;
@@ -152,14 +191,14 @@ void Writer::loop() {
       }
       if (group_ok) {
         try {
-          db->exec("COMMIT");
+          Stmt(*db, "COMMIT").exec();
         } catch (const SQLite::Exception& e) {
           fail_all(e);
         }
       }
       if (!group_ok) {
         try {
-          db->exec("ROLLBACK");
+          Stmt(*db, "ROLLBACK").exec();
         } catch (...) {
         }
         for (auto& err : errors)

@@ -20,14 +20,59 @@
 #include <string>
 #include <thread>
 #include <type_traits>
+#include <unordered_map>
 
 #include "allot/storage/store.hpp"
 
 namespace allot::store {
 
+// A connection that keeps its prepared statements. Compiling a statement (its
+// triggers included) costs several times more than running it: before this cache,
+// sqlite3_prepare was 40% of the instructions of a cast (callgrind, docs/PERFORMANCE.md).
+// A connection is used by one thread at a time (the writer, or a reader's lease).
+class Connection : public SQLite::Database {
+ public:
+  using SQLite::Database::Database;
+  ~Connection() { statements_.clear(); }  // finalized before the connection closes
+
+ private:
+  friend class Stmt;
+  struct Entry {
+    std::unique_ptr<SQLite::Statement> statement;
+    bool busy = false;
+  };
+  std::unordered_map<std::string, Entry> statements_;
+};
+
+// A statement of a Connection, prepared on first use and kept; reset and unbound
+// when this handle goes. Used like SQLite::Statement. Should the same SQL already be
+// in use on this connection (a nested query), this handle prepares its own copy.
+class Stmt {
+ public:
+  Stmt(Connection& db, const std::string& sql);
+  ~Stmt();
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+
+  operator SQLite::Statement&() { return *statement_; }
+  template <class... A>
+  void bind(A&&... a) {
+    statement_->bind(std::forward<A>(a)...);
+  }
+  bool executeStep() { return statement_->executeStep(); }
+  int exec() { return statement_->exec(); }
+  SQLite::Column getColumn(int index) const { return statement_->getColumn(index); }
+  void reset() { statement_->reset(); }
+
+ private:
+  Connection::Entry* entry_ = nullptr;
+  std::unique_ptr<SQLite::Statement> own_;
+  SQLite::Statement* statement_ = nullptr;
+};
+
 class Writer {
  public:
-  using Job = std::function<void(SQLite::Database&)>;
+  using Job = std::function<void(Connection&)>;
 
   // `on_group_failed` runs on the writer thread after a group rolled back, so the
   // owner can drop caches built from the uncommitted state.
@@ -39,13 +84,13 @@ class Writer {
   // Runs `f(db)` on the writer thread inside a transaction and returns its value
   // after the commit; rethrows what f threw (its changes rolled back).
   template <class F>
-  auto run(F&& f) -> std::invoke_result_t<F&, SQLite::Database&> {
-    using R = std::invoke_result_t<F&, SQLite::Database&>;
+  auto run(F&& f) -> std::invoke_result_t<F&, Connection&> {
+    using R = std::invoke_result_t<F&, Connection&>;
     if constexpr (std::is_void_v<R>) {
-      submit([&](SQLite::Database& db) { f(db); });
+      submit([&](Connection& db) { f(db); });
     } else {
       std::optional<R> out;
-      submit([&](SQLite::Database& db) { out.emplace(f(db)); });
+      submit([&](Connection& db) { out.emplace(f(db)); });
       return std::move(*out);
     }
   }
@@ -74,7 +119,21 @@ class Writer {
 
 // Opens a connection with the store's settings (WAL, synchronous=FULL, foreign
 // keys, busy timeout).
-std::unique_ptr<SQLite::Database> open_connection(const std::string& path, bool writable);
+std::unique_ptr<Connection> open_connection(const std::string& path, bool writable);
+
+// A read transaction (one snapshot) on a reader connection, with cached statements.
+class ReadTransaction {
+ public:
+  explicit ReadTransaction(Connection& db);
+  ~ReadTransaction();
+  ReadTransaction(const ReadTransaction&) = delete;
+  ReadTransaction& operator=(const ReadTransaction&) = delete;
+  void commit();
+
+ private:
+  Connection& db_;
+  bool done_ = false;
+};
 
 // The index in WriterStats::group_sizes of a group of `size` requests.
 std::size_t group_size_bucket(std::size_t size);
