@@ -205,6 +205,10 @@ BltFile parse_blt(std::string_view text) {
     const int line = toks[i].line;
     if (!parse_weight(weight, b.count))
       throw FormatError(line, "a ballot must start with its weight (a number), got '" + weight + "'");
+    // A zero weight written otherwise ("00", "0.0") would be read back as the closing 0.
+    if (b.count.units == 0)
+      throw FormatError(line, "a ballot's weight must be more than 0, got '" + weight +
+                                  "' (a line with a single 0 ends the ballots)");
     ++i;
     for (;;) {
       if (i >= toks.size() || toks[i].kind != Token::Word || toks[i].line != line) {
@@ -269,6 +273,7 @@ std::string write_blt(const RankedElection& e, const std::vector<int>& tie_order
     out << "]\n";
   }
   for (const auto& b : e.ballots) {
+    if (b.count.units <= 0) throw UsageError("a ballot of weight 0 or less cannot be written to a BLT file");
     const std::string digits = std::to_string(b.count.units);
     const auto decimals = static_cast<std::size_t>(b.count.decimals);
     if (decimals == 0) {
