@@ -76,7 +76,7 @@ std::string Fields::name(const char* key) const { return "\"" + (where_.empty() 
 void Fields::only(std::initializer_list<const char*> keys) const {
   for (const auto& [k, v] : obj_.items()) {
     (void)v;
-    if (std::none_of(keys.begin(), keys.end(), [&](const char* x) { return k == x; })) {
+    if (std::none_of(keys.begin(), keys.end(), [&k = k](const char* x) { return k == x; })) {
       std::string allowed;
       for (const char* x : keys) allowed += std::string(allowed.empty() ? "" : ", ") + "\"" + x + "\"";
       bad_request(name(k.c_str()) + " is not a field of this request (expected " +

@@ -1,5 +1,7 @@
 #include "allot/http/message.hpp"
 
+#include "allot/http/beast_request.hpp"
+
 namespace allot::http {
 
 std::string Request::header(const std::string& lower_name) const {
@@ -87,6 +89,23 @@ bool parse_target(const std::string& target, std::string& path, std::map<std::st
     query[*k] = *v;
   }
   return true;
+}
+
+Request request_from_beast(boost::beast::http::request<boost::beast::http::string_body>& req, std::string client,
+                           bool tls) {
+  Request r;
+  r.method = std::string(req.method_string());
+  r.target = std::string(req.target());
+  for (const auto& field : req) {
+    std::string name(field.name_string());
+    for (char& c : name) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    auto [it, fresh] = r.headers.emplace(name, std::string(field.value()));
+    if (!fresh) (it->second += name == "cookie" ? "; " : ", ") += std::string(field.value());
+  }
+  r.body = std::move(req.body());
+  r.client = std::move(client);
+  r.tls = tls;
+  return r;
 }
 
 }  // namespace allot::http

@@ -104,7 +104,7 @@ class Checker {
   void known_keys(const json& obj, const std::string& where, std::initializer_list<const char*> keys) {
     for (const auto& [k, v] : obj.items()) {
       (void)v;
-      if (std::none_of(keys.begin(), keys.end(), [&](const char* x) { return k == x; }))
+      if (std::none_of(keys.begin(), keys.end(), [&k = k](const char* x) { return k == x; }))
         add(where.empty() ? k : where + "." + k, "is not a field of this document");
     }
   }
@@ -289,7 +289,7 @@ std::vector<std::string> check_definition(const json& d) {
       } else {
         for (const auto& [k, v] : l->items()) {
           const std::string lat = at + ".limits." + k;
-          if (std::none_of(std::begin(kLimitKeys), std::end(kLimitKeys), [&](const char* x) { return k == x; })) {
+          if (std::none_of(std::begin(kLimitKeys), std::end(kLimitKeys), [&k = k](const char* x) { return k == x; })) {
             ck.add(lat, "is not a ballot limit allot knows");
           } else if (k == "max_choices_per_category") {
             if (!v.is_object()) ck.add(lat, "must map category ids to numbers");

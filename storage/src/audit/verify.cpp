@@ -996,7 +996,7 @@ class Verifier : Steps {
     if (more_allowed) return;
     for (const auto& [k, v] : details.items()) {
       (void)v;
-      if (std::none_of(names.begin(), names.end(), [&](const char* n) { return k == n; }))
+      if (std::none_of(names.begin(), names.end(), [&k = k](const char* n) { return k == n; }))
         p.add(who + " details." + k + ": not a detail of this action");
     }
   }
@@ -1365,7 +1365,7 @@ class Verifier : Steps {
     for (const auto& [path, bytes] : r_.files_) {
       (void)bytes;
       if (path.rfind("exports/", 0) != 0 || expected_files.count(path)) continue;
-      if (std::any_of(unmade.begin(), unmade.end(), [&](const std::string& u) { return path.rfind(u, 0) == 0; }))
+      if (std::any_of(unmade.begin(), unmade.end(), [&path = path](const std::string& u) { return path.rfind(u, 0) == 0; }))
         continue;  // already reported: its contest's export cannot be made
       p.add(path + " is not the export of any contest");
     }
