@@ -1,9 +1,14 @@
 // Durable ballots per second through Store::cast (no HTTP): the store's own limit,
 // with 1, 8, 32 and 128 concurrent voters, in a fresh data directory on this disk.
-// Figures only. Usage: allot_store_bench [BALLOTS_PER_RUN] [DIR]
+// Figures only. Usage: allot_store_bench [--voters V] [BALLOTS_PER_RUN] [DIR]
+// With --voters, one run with V concurrent voters and the store settings `allot
+// serve` uses (Options' defaults), ending with the line "ballots/s=N": the durable
+// limit `scripts/bench load` sets the server's figure against.
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <string>
 #include <thread>
@@ -15,15 +20,33 @@ using nlohmann::json;
 namespace fs = std::filesystem;
 
 int main(int argc, char** argv) {
-  const std::size_t n = argc > 1 ? std::stoul(argv[1]) : 20000;
-  const fs::path base = argc > 2 ? fs::path(argv[2]) : fs::temp_directory_path() / "allot-store-bench";
+  std::vector<std::string> args(argv + 1, argv + argc);
+  std::vector<int> runs = {1, 8, 32, 128};
+  bool one_run = false;
+  if (!args.empty() && args[0] == "--voters") {
+    const int v = args.size() > 1 ? std::atoi(args[1].c_str()) : 0;
+    if (v < 1 || v > 4096) {
+      std::fprintf(stderr, "allot_store_bench: --voters needs a number of concurrent voters from 1 to 4096\n");
+      return 2;
+    }
+    runs = {v};
+    one_run = true;
+    args.erase(args.begin(), args.begin() + 2);
+  }
+  const std::size_t n = args.size() > 0 ? std::strtoul(args[0].c_str(), nullptr, 10) : 20000;
+  if (n == 0) {
+    std::fprintf(stderr, "allot_store_bench: BALLOTS_PER_RUN must be a number of at least 1\n");
+    return 2;
+  }
+  const fs::path base = args.size() > 1 ? fs::path(args[1]) : fs::temp_directory_path() / "allot-store-bench";
   std::printf("Durable ballots through Store::cast (WAL, synchronous=FULL, group commit), %zu ballots per run\n", n);
   std::printf("%8s %12s %10s %12s %14s\n", "voters", "ballots/s", "p50 ms", "p99 ms", "largest group");
-  for (int voters : {1, 8, 32, 128}) {
+  double rate = 0;
+  for (int voters : runs) {
     fs::remove_all(base);
     allot::store::Options o;
     o.data_dir = base;
-    o.batch_min = 64;
+    if (!one_run) o.batch_min = 64;
     allot::store::Store st(o);
     const json def = json::parse(R"({"election":"bench","languages":["en"],"title":{"en":"Bench"},
       "contests":[{"id":"c","kind":"budget","format":"approval","title":{"en":"C"},"budget":1000,
@@ -53,9 +76,11 @@ int main(int argc, char** argv) {
     for (auto& v : lat) all.insert(all.end(), v.begin(), v.end());
     std::sort(all.begin(), all.end());
     auto pct = [&](double p) { return all[static_cast<std::size_t>(p * static_cast<double>(all.size() - 1))]; };
-    std::printf("%8d %12.0f %10.2f %12.2f %14llu\n", voters, static_cast<double>(n) / secs, pct(0.5), pct(0.99),
+    rate = static_cast<double>(n) / secs;
+    std::printf("%8d %12.0f %10.2f %12.2f %14llu\n", voters, rate, pct(0.5), pct(0.99),
                 static_cast<unsigned long long>(st.writer_stats().largest_group));
   }
   fs::remove_all(base);
+  if (one_run) std::printf("ballots/s=%.0f\n", rate);
   return 0;
 }
