@@ -23,8 +23,9 @@ struct ServerOptions {
   // Handlers may wait for a durable commit (a few milliseconds of fsync): they run on
   // a pool of their own so that the I/O threads keep reading and writing meanwhile,
   // and so that many ballots wait for the same commit (the store's group commit).
-  // 0 runs handlers on the I/O threads.
-  int handler_threads = 64;
+  // 0 runs handlers on the I/O threads. 16 measured better than 64 on 2 cores
+  // (fewer thread hand-offs; docs/PERFORMANCE.md).
+  int handler_threads = 16;
   std::filesystem::path web_root;            // static front end; empty: none
   std::filesystem::path tls_cert, tls_key;   // both set: HTTPS only
   std::size_t max_connections = 1024;        // beyond: 503 and close (TLS: closed at once)
