@@ -30,6 +30,7 @@
 //      "Connection: close"; after `grace` the io_context stops regardless.
 //   5. Core outlives every session: ~Impl joins the threads and destroys the
 //      io_context (and so every session) before Core's members go.
+#include "allot/http/beast_request.hpp"
 #include "allot/http/server.hpp"
 
 #include <boost/asio/dispatch.hpp>
@@ -456,7 +457,7 @@ class Session final : public SessionBase {
     timed_out_ = false;
     linger_ = false;
     parser_.emplace();
-    parser_->header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(opt().max_header_bytes, UINT32_MAX)));
+    header_bytes_ = 0;
     parser_->body_limit(boost::none);  // set per route once the header is in
     const Clock::time_point deadline = start + opt().read_timeout;
     lowest().expires_at(deadline + kReadBackstop);
@@ -466,8 +467,21 @@ class Session final : public SessionBase {
       self->timed_out_ = true;
       self->lowest().cancel();
     });
-    bhttp::async_read_header(stream_, buffer_, *parser_, [self = self()](beast::error_code ec, std::size_t) {
-      self->on_header(ec);
+    read_header();
+  }
+
+  // Reads the header piece by piece. Beast's header_limit bounds only the part of
+  // the header not yet parsed: its parser takes complete fields as they come, so a
+  // header sent in small pieces could grow without bound. Here the limit shrinks by
+  // what was parsed already, so the whole header stays within max_header_bytes.
+  void read_header() {
+    const std::size_t max = opt().max_header_bytes;
+    if (header_bytes_ >= max) return on_header(bhttp::error::header_limit);
+    parser_->header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(max - header_bytes_, UINT32_MAX)));
+    bhttp::async_read_some(stream_, buffer_, *parser_, [self = self()](beast::error_code ec, std::size_t n) {
+      self->header_bytes_ += n;
+      if (ec || self->parser_->is_header_done()) return self->on_header(ec);
+      self->read_header();
     });
   }
 
@@ -541,17 +555,7 @@ class Session final : public SessionBase {
     started_ = Clock::now();
     bhttp::request<bhttp::string_body> req = parser_->release();
     parser_.reset();
-    Request r;
-    r.method = std::string(req.method_string());
-    r.target = std::string(req.target());
-    for (const auto& field : req) {
-      const std::string name = lower(field.name_string());
-      auto [it, fresh] = r.headers.emplace(name, std::string(field.value()));
-      if (!fresh) (it->second += name == "cookie" ? "; " : ", ") += std::string(field.value());
-    }
-    r.body = std::move(req.body());
-    r.client = client_;
-    r.tls = Tls;
+    Request r = request_from_beast(req, client_, Tls);
     const unsigned version = req.version();
     const bool keep_alive = req.keep_alive();
     net::thread_pool* pool = core_.handler_pool();
@@ -657,6 +661,7 @@ class Session final : public SessionBase {
   std::string metric_route_;
   std::array<char, 4096> drain_buffer_{};
   std::size_t drained_ = 0;
+  std::size_t header_bytes_ = 0;  // of the request being read, parsed so far
 };
 
 // ---- listener and lifecycle ----------------------------------------------------------
