@@ -128,8 +128,10 @@ int serve_main(std::vector<std::string> argv) {
     http::Server server(
         so, [&api](const http::Request& r) { return api.handle(r); }, [&api] { return api.metrics_text(); });
     server.start();
-    std::cout << "listening on " << server.url() << std::endl;
+    // Signals first: whoever reads "listening on" may send SIGTERM at once, and it
+    // must stop the server gracefully rather than kill it.
     server.handle_signals();
+    std::cout << "listening on " << server.url() << std::endl;
 
     // Batches that wait too long are sealed on a timer (a ballot's inclusion proof
     // should not wait for more voters forever).

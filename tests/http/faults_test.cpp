@@ -43,6 +43,7 @@
 #include "allot/storage/verify.hpp"
 #include "fault_vfs.hpp"
 #include "http_client.hpp"
+#include "live_server.hpp"
 #include "store_fixture.hpp"
 
 namespace allot::testing {
@@ -56,58 +57,6 @@ const std::string kEl = "/api/v1/elections/";
 const std::string kO = "/api/v1/officer/elections/";
 const Headers kJson = {{"Content-Type", "application/json"}};
 
-// The store, API and server over a data directory that outlives them, so that the
-// test can restart them (LiveServer's directory goes with it).
-struct Stack {
-  TempDir dir{"faults"};
-  FakeClock clock;
-  std::unique_ptr<store::Store> store;
-  std::unique_ptr<http::Api> api;
-  std::unique_ptr<http::Server> server;
-
-  Stack() { start(); }
-  ~Stack() { stop(); }
-  void start() {
-    store = std::make_unique<store::Store>(store_options(dir.path(), clock, /*batch_min=*/4));
-    http::ApiOptions ao;
-    ao.secure_cookies = false;
-    ao.clock = clock.fn();
-    api = std::make_unique<http::Api>(*store, ao);
-    http::ServerOptions so;
-    so.port = 0;
-    server = std::make_unique<http::Server>(
-        so, [this](const http::Request& r) { return api->handle(r); }, [this] { return api->metrics_text(); });
-    server->start();
-  }
-  void stop() {
-    if (server) server->stop(std::chrono::seconds(5));
-    server.reset();
-    api.reset();
-    store.reset();
-  }
-  HttpClient client() const { return HttpClient("127.0.0.1", server->port()); }
-};
-
-struct Officer {
-  std::string cookie, csrf;
-};
-
-Officer sign_in(const Stack& s, const std::string& user) {
-  const Reply r =
-      s.client().request("POST", "/api/v1/officer/signin", json{{"username", user}, {"password", kPw}}.dump(), kJson);
-  EXPECT_EQ(r.status, 200) << r.body;
-  if (r.status != 200) return {};
-  const std::string set = r.header("set-cookie");
-  return Officer{set.substr(0, set.find(';')), r.json().at("csrf").get<std::string>()};
-}
-
-Reply officer_call(const Stack& s, const Officer& o, const std::string& method, const std::string& target,
-                   const std::string& body = "") {
-  Headers h = {{"Cookie", o.cookie}, {"Content-Type", "application/json"}};
-  if (method != "GET") h.emplace_back("X-CSRF-Token", o.csrf);
-  return s.client().request(method, target, body, h);
-}
-
 Reply exchange_code(HttpClient& c, const std::string& code) {
   return c.request("POST", kEl + kE + "/session", json{{"code", code}}.dump(), kJson);
 }
@@ -120,7 +69,7 @@ Reply cast(HttpClient& c, const std::string& session, const std::string& key, un
 
 // A voter from start to end: exchange, cast; the cast's reply (or the exchange's
 // when that was refused).
-Reply vote(const Stack& s, const std::string& code, const std::string& key, unsigned variant = 0) {
+Reply vote(const LiveServer& s, const std::string& code, const std::string& key, unsigned variant = 0) {
   HttpClient c = s.client();
   const Reply e = exchange_code(c, code);
   if (e.status != 200) return e;
@@ -137,7 +86,7 @@ std::string error_of(const Reply& r) {
 
 // What a refusal for a failing disk must look like: 503, JSON "unavailable" with a
 // sentence that says nothing was saved, no receipt, and no internal path.
-void expect_unavailable(const Stack& s, const Reply& r, const std::string& what) {
+void expect_unavailable(const LiveServer& s, const Reply& r, const std::string& what) {
   SCOPED_TRACE(what);
   EXPECT_EQ(r.status, 503) << r.body;
   EXPECT_EQ(r.header("content-type").rfind("application/json", 0), 0u) << r.header("content-type");
@@ -157,11 +106,11 @@ void expect_unavailable(const Stack& s, const Reply& r, const std::string& what)
 
 // The receipt of a leaf: 200 (sealed: "included", else "pending") when the ballot
 // is stored, 404 when not.
-int receipt_status(const Stack& s, const std::string& leaf) {
+int receipt_status(const LiveServer& s, const std::string& leaf) {
   return s.client().request("GET", kEl + kE + "/receipts/" + leaf).status;
 }
 
-std::int64_t turnout(const Stack& s) {
+std::int64_t turnout(const LiveServer& s) {
   const Reply r = s.client().request("GET", kEl + kE + "/turnout");
   if (r.status != 200) return -1;
   return r.json().at("ballots").get<std::int64_t>();
@@ -181,11 +130,11 @@ class HttpFaults : public ::testing::TestWithParam<Fault> {};
 TEST_P(HttpFaults, BallotsAndChangesAre503WhileTheDiskFailsAndNothingIsLost) {
   const Fault fault = GetParam();
   FaultVfs::Scope vfs;  // before the store opens its connections
-  Stack s;
+  LiveServer s{"faults"};
   s.store->create_user("setup", "root", kPw, store::Role::Admin);
   const auto codes = prepare_election(*s.store, 10).codes;
   const std::string kiosk_token = s.store->issue_kiosk_token("setup", kE, "", std::chrono::hours(1));
-  const Officer root = sign_in(s, "root");
+  Officer root = sign_in(s, "root", kPw);
 
   // Four voters before the fault: their receipts are what must not be lost.
   std::vector<std::string> acknowledged;
@@ -217,17 +166,17 @@ TEST_P(HttpFaults, BallotsAndChangesAre503WhileTheDiskFailsAndNothingIsLost) {
                      "a kiosk ballot");
 
   // Officers' changes are refused too; their reads and signing in work.
-  expect_unavailable(s, officer_call(s, root, "POST", "/api/v1/officer/elections", store_definition("new-e").dump()),
+  expect_unavailable(s, root.call("POST", "/api/v1/officer/elections", store_definition("new-e").dump()),
                      "creating an election");
-  expect_unavailable(s, officer_call(s, root, "POST", kO + kE + "/kiosk-tokens", json{{"district", ""}}.dump()),
+  expect_unavailable(s, root.call("POST", kO + kE + "/kiosk-tokens", json{{"district", ""}}.dump()),
                      "a kiosk token");
-  expect_unavailable(s, officer_call(s, root, "POST", kO + kE + "/close"), "closing the election");
+  expect_unavailable(s, root.call("POST", kO + kE + "/close"), "closing the election");
   expect_unavailable(s,
-                     officer_call(s, root, "POST", "/api/v1/officer/users",
+                     root.call("POST", "/api/v1/officer/users",
                                   json{{"username", "newbie"}, {"password", kPw}, {"role", "officer"}}.dump()),
                      "creating a user");
-  EXPECT_EQ(sign_in(s, "root").cookie.empty(), false);
-  EXPECT_EQ(officer_call(s, root, "GET", kO + kE + "/log").status, 200);
+  EXPECT_EQ(sign_in(s, "root", kPw).cookie.empty(), false);
+  EXPECT_EQ(root.call("GET", kO + kE + "/log").status, 200);
   EXPECT_EQ(s.client().request("GET", kEl + kE).status, 200);
   EXPECT_EQ(turnout(s), 4);
   for (const auto& leaf : acknowledged) EXPECT_EQ(receipt_status(s, leaf), 200) << leaf;
@@ -250,13 +199,13 @@ TEST_P(HttpFaults, BallotsAndChangesAre503WhileTheDiskFailsAndNothingIsLost) {
                                          {{"Content-Type", "application/json"}, {"Idempotency-Key", "kiosk-after-1"}});
   ASSERT_EQ(kiosk.status, 201) << kiosk.body;
   acknowledged.push_back(kiosk.json().at("leaf").get<std::string>());
-  EXPECT_EQ(officer_call(s, root, "POST", kO + kE + "/kiosk-tokens", json{{"district", ""}}.dump()).status, 201);
+  EXPECT_EQ(root.call("POST", kO + kE + "/kiosk-tokens", json{{"district", ""}}.dump()).status, 201);
   EXPECT_EQ(turnout(s), 7);
 
   // Close, tally, publish: every acknowledged ballot is in the log and the record verifies.
-  ASSERT_EQ(officer_call(s, root, "POST", kO + kE + "/close").status, 200);
-  ASSERT_EQ(officer_call(s, root, "POST", kO + kE + "/tally", json{{"seed", "faults 1 2 3"}}.dump()).status, 200);
-  ASSERT_EQ(officer_call(s, root, "POST", kO + kE + "/publish").status, 200);
+  ASSERT_EQ(root.call("POST", kO + kE + "/close").status, 200);
+  ASSERT_EQ(root.call("POST", kO + kE + "/tally", json{{"seed", "faults 1 2 3"}}.dump()).status, 200);
+  ASSERT_EQ(root.call("POST", kO + kE + "/publish").status, 200);
   for (const auto& leaf : acknowledged) {
     const Reply r = s.client().request("GET", kEl + kE + "/receipts/" + leaf);
     EXPECT_EQ(r.status, 200) << r.body;
@@ -280,7 +229,7 @@ TEST_P(HttpFaults, AFaultInTheMiddleOfAGroupCommitLosesNothingAcknowledged) {
   const Fault fault = GetParam();
   SCOPED_TRACE(name_of(fault));
   FaultVfs::Scope vfs;
-  Stack s;
+  LiveServer s{"faults"};
   constexpr int kVoters = 10;
   // How many WAL writes of the round go through before the disk fails: 0 refuses the
   // first frame; a few refuse a commit whose first frames are written.
@@ -564,6 +513,7 @@ TEST(HttpFaultsServe, ReadOnlyDataDirectoryRefusesToStartAndChangesNothing) {
   EXPECT_NE(exit_code, 0) << err;
   EXPECT_TRUE(err.find("readonly") != std::string::npos || err.find("read-only") != std::string::npos)
       << "the reason is not said: " << err;
+  EXPECT_NE(err.find(data.string()), std::string::npos) << "the message does not name the data directory: " << err;
   RecordProperty("read_only_start_message", err.substr(0, 200));
 
   // Nothing changed on disk, nothing was added.
@@ -598,7 +548,7 @@ constexpr int kCrowd = 1000;
 // Runs `request` on kCrowd connections, all opened first and released together;
 // returns each one's "status error" ("exception ..." when the transport failed).
 template <class F>
-std::vector<std::string> crowd(const Stack& s, F request) {
+std::vector<std::string> crowd(const LiveServer& s, F request) {
   std::vector<std::string> out(kCrowd);
   std::latch connected(kCrowd);
   std::vector<std::thread> ts;
@@ -642,7 +592,7 @@ std::string describe(const std::map<std::string, int>& m) {
 
 TEST(HttpConcurrency, AThousandKioskBallotsWithOneTokenStoreOne) {
   ASSERT_TRUE(enough_descriptors(2 * kCrowd + 256)) << "the open-file limit is below " << 2 * kCrowd + 256;
-  Stack s;
+  LiveServer s{"faults"};
   prepare_election(*s.store, 1);
   const std::string token = s.store->issue_kiosk_token("setup", kE, "", std::chrono::hours(1));
   const std::string body = json{{"token", token}, {"answers", answers_for("")}}.dump();
@@ -660,7 +610,7 @@ TEST(HttpConcurrency, AThousandKioskBallotsWithOneTokenStoreOne) {
 
 TEST(HttpConcurrency, AThousandVotersWithOneCodeStoreOne) {
   ASSERT_TRUE(enough_descriptors(2 * kCrowd + 256)) << "the open-file limit is below " << 2 * kCrowd + 256;
-  Stack s;
+  LiveServer s{"faults"};
   const std::string code = prepare_election(*s.store, 1).codes.at(0);
   // Each connection exchanges the code, then casts with its session. An exchange
   // replaces the code's unfinished session, so most casts find theirs gone (401);

@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include <SQLiteCpp/Backup.h>
+#include <sqlite3.h>
 
 #include "allot/storage/canonical.hpp"
 #include "allot/storage/codes.hpp"
@@ -482,22 +483,32 @@ void check_label(const std::string& what, const std::string& v) {
 
 Store::Store(Options options) {
   if (options.data_dir.empty()) throw StoreError("invalid", "the store needs a data directory");
-  std::error_code ec;
-  fs::create_directories(options.data_dir / "keys", ec);
-  if (ec) throw StoreError("unavailable", "cannot create the data directory: " + ec.message());
-  ::chmod((options.data_dir / "keys").c_str(), 0700);
-  auto key = load_or_create_key(options.data_dir / "keys");
-  impl_ = std::make_unique<Impl>(std::move(options), std::move(key));
-  impl_->key_hex = crypto::to_hex(impl_->key.public_key());
-  impl_->code_key = load_or_create_code_key(impl_->opts.data_dir / "keys");
-  impl_->db_path = (impl_->opts.data_dir / "allot.db").string();
+  // Every failure here is about the data directory: the message names it, so an
+  // operator sees at once which directory to fix (missing, read-only, damaged).
+  const std::string dir = options.data_dir.string();
+  auto refuse = [&dir](const std::string& code, const std::string& why) {
+    return StoreError(code, "cannot use the data directory '" + dir + "': " + why);
+  };
   try {
+    std::error_code ec;
+    fs::create_directories(options.data_dir / "keys", ec);
+    if (ec) throw StoreError("unavailable", "cannot create it: " + ec.message());
+    ::chmod((options.data_dir / "keys").c_str(), 0700);
+    auto key = load_or_create_key(options.data_dir / "keys");
+    impl_ = std::make_unique<Impl>(std::move(options), std::move(key));
+    impl_->key_hex = crypto::to_hex(impl_->key.public_key());
+    impl_->code_key = load_or_create_code_key(impl_->opts.data_dir / "keys");
+    impl_->db_path = (impl_->opts.data_dir / "allot.db").string();
     auto db = open_connection(impl_->db_path, true);
     schema::migrate(*db);
   } catch (const SQLite::Exception& e) {
-    rethrow_sqlite(e);
+    const int code = e.getErrorCode() & 0xff;
+    throw refuse("unavailable", std::string(code == SQLITE_READONLY ? "it is read-only: " : "") + "the database " +
+                                    "allot.db: " + e.what());
+  } catch (const StoreError& e) {
+    throw refuse(e.code, e.what());
   } catch (const std::runtime_error& e) {
-    throw StoreError("unavailable", e.what());
+    throw refuse("unavailable", e.what());
   }
   Impl* impl = impl_.get();
   impl_->writer = std::make_unique<Writer>(impl_->db_path, impl_->opts.group_max, [impl] { impl->heads.clear(); });
