@@ -30,11 +30,8 @@
 //
 //   allot_crashloop [--kills N] [--seed S] [--codes N] [--connections N]
 //                   [--min-ms MS] [--max-ms MS] [--allot PATH] [--keep]
-#include <fcntl.h>
 #include <openssl/evp.h>
-#include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -54,18 +51,19 @@
 #include <string>
 #include <vector>
 
+#include "child_process.hpp"
 #include "load_client.hpp"
 
 #ifndef ALLOT_BINARY
 #error "ALLOT_BINARY (path of the allot binary) must be defined"
 #endif
 
-extern char** environ;
 
 namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
+using allot::testing::ChildProcess;
 
 const std::string kElection = "crashloop";
 const char* kDefinition = R"({"election":"crashloop","languages":["en"],"title":{"en":"Crash loop"},
@@ -89,78 +87,6 @@ struct Settings {
   bool keep = false;
 };
 
-// A process started with posix_spawn: argv, stdout to a pipe (read here) or to a
-// file, stderr to a file.
-class Process {
- public:
-  Process(const std::vector<std::string>& args, const fs::path& err_file, const fs::path& out_file = {}) {
-    int fds[2] = {-1, -1};
-    if (out_file.empty() && ::pipe2(fds, O_CLOEXEC) != 0)
-      throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    if (out_file.empty()) posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO);
-    else posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, out_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-    posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, err_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-    std::vector<char*> argv;
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    const int rc = posix_spawn(&pid_, argv[0], &fa, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&fa);
-    if (out_file.empty()) {
-      ::close(fds[1]);
-      fd_ = fds[0];
-    }
-    if (rc != 0) {
-      pid_ = -1;
-      throw std::runtime_error("cannot start " + args[0] + ": " + std::strerror(rc));
-    }
-  }
-  ~Process() {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGKILL);
-      wait();
-    }
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Process(const Process&) = delete;
-  Process& operator=(const Process&) = delete;
-
-  // The first line on its stdout, waiting at most `timeout`; nothing at end of file
-  // or timeout.
-  std::optional<std::string> first_line(std::chrono::milliseconds timeout) {
-    std::string buf;
-    const auto end = std::chrono::steady_clock::now() + timeout;
-    for (;;) {
-      if (const auto nl = buf.find('\n'); nl != std::string::npos) return buf.substr(0, nl);
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end - std::chrono::steady_clock::now());
-      if (left.count() <= 0) return std::nullopt;
-      pollfd p{fd_, POLLIN, 0};
-      const int r = ::poll(&p, 1, static_cast<int>(left.count()));
-      if (r < 0 && errno == EINTR) continue;
-      if (r <= 0) return std::nullopt;
-      char tmp[512];
-      const ssize_t n = ::read(fd_, tmp, sizeof tmp);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) return std::nullopt;
-      buf.append(tmp, static_cast<std::size_t>(n));
-    }
-  }
-  void signal(int sig) const { ::kill(pid_, sig); }
-  // Waits for it to end; its wait status.
-  int wait() {
-    int status = 0;
-    while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
-    }
-    pid_ = -1;
-    return status;
-  }
-
- private:
-  pid_t pid_ = -1;
-  int fd_ = -1;
-};
-
 std::string describe(int status) {
   if (WIFEXITED(status)) return "exit status " + std::to_string(WEXITSTATUS(status));
   if (WIFSIGNALED(status)) return std::string("signal ") + strsignal(WTERMSIG(status));
@@ -177,7 +103,7 @@ void allot_cli(const Settings& s, const fs::path& work, std::vector<std::string>
   args.insert(args.begin(), s.allot);
   const fs::path log = work / "cli.log";
   fs::remove(log);
-  Process p(args, log, log);
+  ChildProcess p(args, log, log);
   const int status = p.wait();
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
     std::string cmd;
@@ -188,17 +114,17 @@ void allot_cli(const Settings& s, const fs::path& work, std::vector<std::string>
 
 // `allot serve` on a free loopback port.
 struct Server {
-  std::unique_ptr<Process> process;
+  std::unique_ptr<ChildProcess> process;
   std::string port;
 };
 
 Server start_server(const Settings& s, const fs::path& work) {
   Server srv;
-  srv.process = std::make_unique<Process>(
+  srv.process = std::make_unique<ChildProcess>(
       std::vector<std::string>{s.allot, "serve", "--data", (work / "data").string(), "--port", "0", "--access-log",
                                (work / "access.log").string()},
       work / "serve.log");
-  const auto line = srv.process->first_line(std::chrono::seconds(30));
+  const auto line = srv.process->line(std::chrono::seconds(30));
   const std::string prefix = "listening on http://127.0.0.1:";
   if (!line || line->rfind(prefix, 0) != 0)
     throw std::runtime_error("allot serve did not start (" + (line ? "it said: " + *line : "no address printed") +
@@ -363,7 +289,7 @@ int run(const Settings& s) {
   bool verified = true;
   {
     const fs::path log = work / "verify.log";
-    Process p({s.allot, "verify", record.string()}, log, log);
+    ChildProcess p({s.allot, "verify", record.string()}, log, log);
     const int status = p.wait();
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
       std::printf("FAIL: allot verify (%s):\n%s\n", describe(status).c_str(), read_text(log).c_str());

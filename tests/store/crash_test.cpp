@@ -6,7 +6,6 @@
 // exported record must verify.
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -26,13 +25,13 @@
 #include "allot/storage/merkle.hpp"
 #include "allot/storage/store.hpp"
 #include "allot/storage/verify.hpp"
+#include "child_process.hpp"
 #include "store_fixture.hpp"
 
 #ifndef ALLOT_CRASH_CHILD
 #error "ALLOT_CRASH_CHILD (path of allot_crash_child) must be defined"
 #endif
 
-extern char** environ;
 
 namespace {
 
@@ -44,71 +43,6 @@ constexpr int kKills = 32;          // at least this many SIGKILLs
 constexpr std::size_t kCodes = 400;
 constexpr unsigned kSeed = 20261123;
 const std::string kE = "test-2026";
-
-// A running child with its stdout on a pipe, read line by line.
-class Child {
- public:
-  Child(const std::vector<std::string>& args) {
-    int fds[2];
-    if (::pipe(fds) != 0) throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO);
-    posix_spawn_file_actions_addclose(&fa, fds[0]);
-    posix_spawn_file_actions_addclose(&fa, fds[1]);
-    std::vector<char*> argv;
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    const int rc = posix_spawn(&pid_, argv[0], &fa, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&fa);
-    ::close(fds[1]);
-    fd_ = fds[0];
-    if (rc != 0) {
-      ::close(fd_);
-      throw std::runtime_error(std::string("posix_spawn: ") + std::strerror(rc));
-    }
-  }
-  ~Child() {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGKILL);
-      wait();
-    }
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Child(const Child&) = delete;
-  Child& operator=(const Child&) = delete;
-
-  // The next line, or nothing at end of file.
-  std::optional<std::string> line() {
-    for (;;) {
-      const auto nl = buf_.find('\n');
-      if (nl != std::string::npos) {
-        std::string l = buf_.substr(0, nl);
-        buf_.erase(0, nl + 1);
-        return l;
-      }
-      char tmp[4096];
-      const ssize_t n = ::read(fd_, tmp, sizeof tmp);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) return std::nullopt;
-      buf_.append(tmp, static_cast<std::size_t>(n));
-    }
-  }
-  void kill() { ::kill(pid_, SIGKILL); }
-  // Waits for the child; returns its wait status.
-  int wait() {
-    int status = 0;
-    while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
-    }
-    pid_ = -1;
-    return status;
-  }
-
- private:
-  pid_t pid_ = -1;
-  int fd_ = -1;
-  std::string buf_;
-};
 
 struct Acks {
   std::map<std::string, std::string> leaf_of_code;  // code -> leaf
@@ -149,7 +83,7 @@ TEST(StoreCrash, KilledWriterLosesNothingAcknowledged) {
   bool finished = false;
   while (kills < kKills) {
     const int target = ack_count(rng);
-    Child child(args);
+    ChildProcess child(args);
     ++runs;
     int seen = 0;
     bool done = false;
@@ -164,7 +98,7 @@ TEST(StoreCrash, KilledWriterLosesNothingAcknowledged) {
       ++seen;
     }
     if (!done) {
-      child.kill();
+      child.signal(SIGKILL);
       ++kills;
     }
     // Whatever the child printed before it died was acknowledged too.
@@ -183,7 +117,7 @@ TEST(StoreCrash, KilledWriterLosesNothingAcknowledged) {
   }
   // One last run to the end: every code gets used.
   if (!finished) {
-    Child child(args);
+    ChildProcess child(args);
     ++runs;
     bool done = false;
     while (auto l = child.line()) {

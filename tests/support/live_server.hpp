@@ -20,13 +20,17 @@
 namespace allot::testing {
 
 struct LiveServer {
-  TempDir dir{"http"};
+  TempDir dir;
   FakeClock clock;
   std::unique_ptr<store::Store> store;
   std::unique_ptr<http::Api> api;
   std::unique_ptr<http::Server> server;
 
-  LiveServer() {
+  explicit LiveServer(const std::string& dir_name = "http") : dir(dir_name) { start(); }
+  ~LiveServer() { stop(); }
+  // stop() then start() restarts the store, API and server over the same data
+  // directory (as an operator's restart would); the port changes.
+  void start() {
     store = std::make_unique<store::Store>(store_options(dir.path(), clock, /*batch_min=*/4));
     http::ApiOptions ao;
     ao.secure_cookies = false;  // plain HTTP on loopback in these tests
@@ -38,7 +42,12 @@ struct LiveServer {
         so, [this](const http::Request& r) { return api->handle(r); }, [this] { return api->metrics_text(); });
     server->start();
   }
-  ~LiveServer() { server->stop(std::chrono::seconds(5)); }
+  void stop() {
+    if (server) server->stop(std::chrono::seconds(5));
+    server.reset();
+    api.reset();
+    store.reset();
+  }
   HttpClient client() const { return HttpClient("127.0.0.1", server->port()); }
 };
 
