@@ -102,6 +102,15 @@ int serve_main(std::vector<std::string> argv) {
                           path.compare(path.size() - tail.size(), tail.size(), tail) == 0;
       return import ? std::size_t{64} << 20 : 0;
     };
+    // Exchanging a voting code reads one row and writes nothing: it runs on the I/O
+    // thread (docs/PERFORMANCE.md). Everything else may wait for a commit or hash a
+    // password, and runs on the handler pool.
+    so.run_inline = [](const std::string& method, const std::string& path) {
+      const std::string head = "/api/v1/elections/", tail = "/session";
+      return method == "POST" && path.size() > head.size() + tail.size() && path.compare(0, head.size(), head) == 0 &&
+             path.compare(path.size() - tail.size(), tail.size(), tail) == 0 &&
+             path.find('/', head.size()) == path.size() - tail.size();
+    };
     const bool behind_proxy = a.flag("--behind-tls-proxy") || config.value("behind_tls_proxy", false);
     const std::string access = setting("--access-log", "access_log", "-");
     const long pool_seconds = whole_number(setting("--kiosk-pool-ttl", "kiosk_pool_ttl", "43200"), 1, 86400,

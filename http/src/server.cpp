@@ -166,6 +166,12 @@ class Core {
     return starts_with(path, "/api/") ? "/api/" : path;
   }
 
+  bool runs_inline(const Request& r) const {
+    if (!opt_.run_inline) return false;
+    const std::string_view target = r.target;
+    return opt_.run_inline(r.method, std::string(target.substr(0, target.find('?'))));
+  }
+
   Outcome dispatch(Request& r) {
     Outcome o;
     if (!parse_target(r.target, r.path, r.query)) {
@@ -559,7 +565,7 @@ class Session final : public SessionBase {
     const unsigned version = req.version();
     const bool keep_alive = req.keep_alive();
     net::thread_pool* pool = core_.handler_pool();
-    if (!pool) return handled(core_.dispatch(r), r.method, version, keep_alive);
+    if (!pool || core_.runs_inline(r)) return handled(core_.dispatch(r), r.method, version, keep_alive);
     // On the handler pool; the answer comes back to this session's strand.
     net::post(*pool, [self = self(), r = std::move(r), version, keep_alive]() mutable {
       Outcome o = self->core_.dispatch(r);

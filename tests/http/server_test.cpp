@@ -241,6 +241,41 @@ TEST(ServerTest, MalformedTargetIs400) {
   }
 }
 
+// A route marked run_inline is answered on the I/O thread: even with every handler
+// thread busy (one, blocked here until the end of the test), it gets its answer.
+TEST(ServerTest, InlineRoutesDoNotWaitForTheHandlerPool) {
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::promise<void> blocking;
+  std::atomic<bool> block_done{false};
+  ServerOptions o;
+  o.handler_threads = 1;
+  o.run_inline = [](const std::string& method, const std::string& path) {
+    return method == "POST" && path == "/api/quick";
+  };
+  auto server = start_server(o, [&](const Request& r) {
+    if (r.path == "/api/block") {
+      blocking.set_value();
+      released.wait_for(std::chrono::seconds(10));  // bounded, so a failure cannot hang
+      block_done = true;
+    }
+    return echo(r);
+  });
+  std::thread blocked([&] {
+    HttpClient c(kHost, server->port());
+    EXPECT_EQ(c.request("GET", "/api/block").status, 200);
+  });
+  blocking.get_future().wait();  // the one handler thread is now taken
+  HttpClient c(kHost, server->port());
+  const Reply quick = c.request("POST", "/api/quick?x=1", "{}");
+  EXPECT_EQ(quick.status, 200);
+  EXPECT_FALSE(block_done) << "the inline route waited for the busy handler thread";
+  EXPECT_EQ(quick.json().at("path"), "/api/quick");
+  release.set_value();
+  blocked.join();
+  EXPECT_EQ(c.request("GET", "/api/other").status, 200);  // the pool serves again
+}
+
 TEST(ServerTest, HandlerExceptionIs500AndTheServerGoesOn) {
   auto server = start_server({}, [](const Request& r) -> Response {
     if (r.path == "/api/throw") throw std::runtime_error("secret internal detail");
