@@ -476,17 +476,33 @@ class Session final : public SessionBase {
     read_header();
   }
 
-  // Reads the header piece by piece. Beast's header_limit bounds only the part of
-  // the header not yet parsed: its parser takes complete fields as they come, so a
-  // header sent in small pieces could grow without bound. Here the limit shrinks by
-  // what was parsed already, so the whole header stays within max_header_bytes.
+  // Reads the header piece by piece, feeding the parser ourselves. Beast's
+  // header_limit bounds only the part of the header not parsed yet (its parser takes
+  // complete fields as they come, and http::async_read_some keeps reading until the
+  // header is complete), so a header sent in small pieces could grow without bound.
+  // Here the limit shrinks by what was parsed already: the whole header stays within
+  // max_header_bytes.
   void read_header() {
     const std::size_t max = opt().max_header_bytes;
-    if (header_bytes_ >= max) return on_header(bhttp::error::header_limit);
-    parser_->header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(max - header_bytes_, UINT32_MAX)));
-    bhttp::async_read_some(stream_, buffer_, *parser_, [self = self()](beast::error_code ec, std::size_t n) {
-      self->header_bytes_ += n;
-      if (ec || self->parser_->is_header_done()) return self->on_header(ec);
+    while (buffer_.size() > 0) {
+      parser_->header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(max - header_bytes_, UINT32_MAX)));
+      beast::error_code ec;
+      const std::size_t used = parser_->put(buffer_.data(), ec);
+      buffer_.consume(used);
+      header_bytes_ += used;
+      if (ec == bhttp::error::need_more) {
+        if (header_bytes_ >= max) return on_header(bhttp::error::header_limit);
+        break;  // read more
+      }
+      if (ec || parser_->is_header_done()) return on_header(ec);
+      if (used == 0) break;
+    }
+    stream_.async_read_some(buffer_.prepare(kReadChunk), [self = self()](beast::error_code ec, std::size_t n) {
+      self->buffer_.commit(n);
+      if (ec == net::error::eof)
+        ec = self->parser_->got_some() || self->header_bytes_ > 0 ? bhttp::error::partial_message
+                                                                   : bhttp::error::end_of_stream;
+      if (ec) return self->on_header(ec);
       self->read_header();
     });
   }
