@@ -97,19 +97,16 @@ int serve_main(std::vector<std::string> argv) {
     if (so.tls_cert.empty() != so.tls_key.empty()) throw UsageError("--tls-cert and --tls-key go together");
     // Officers upload whole Pabulib/BLT files (votes included, which are ignored).
     so.body_limit_for = [](const std::string& method, const std::string& path) -> std::size_t {
-      const std::string tail = "/import";
-      const bool import = method == "POST" && path.size() > tail.size() &&
-                          path.compare(path.size() - tail.size(), tail.size(), tail) == 0;
-      return import ? std::size_t{64} << 20 : 0;
+      return method == "POST" && path.ends_with("/import") && path != "/import" ? std::size_t{64} << 20 : 0;
     };
     // Exchanging a voting code reads one row and writes nothing: it runs on the I/O
     // thread (docs/PERFORMANCE.md). Everything else may wait for a commit or hash a
     // password, and runs on the handler pool.
     so.run_inline = [](const std::string& method, const std::string& path) {
-      const std::string head = "/api/v1/elections/", tail = "/session";
-      return method == "POST" && path.size() > head.size() + tail.size() && path.compare(0, head.size(), head) == 0 &&
-             path.compare(path.size() - tail.size(), tail.size(), tail) == 0 &&
-             path.find('/', head.size()) == path.size() - tail.size();
+      const std::string_view head = "/api/v1/elections/", tail = "/session";  // head {id} tail
+      if (method != "POST" || !path.starts_with(head) || !path.ends_with(tail)) return false;
+      const std::size_t slash = path.find('/', head.size());
+      return slash > head.size() && slash == path.size() - tail.size();
     };
     const bool behind_proxy = a.flag("--behind-tls-proxy") || config.value("behind_tls_proxy", false);
     const std::string access = setting("--access-log", "access_log", "-");
