@@ -371,6 +371,11 @@ std::string Api::Impl::text_metrics() const {
   o << "allot_store_writer_queue_depth " << w.queue_depth << '\n';
   metric("allot_store_writer_largest_group", "gauge", "Most requests committed in one transaction so far.");
   o << "allot_store_writer_largest_group " << w.largest_group << '\n';
+  metric("allot_store_wal_pages", "gauge", "Pages in the store's write-ahead log after the last commit.");
+  o << "allot_store_wal_pages " << w.wal_pages << '\n';
+  metric("allot_store_wal_checkpoints_total", "counter",
+         "Copies of the write-ahead log into the database file, made beside the writer.");
+  o << "allot_store_wal_checkpoints_total " << w.wal_checkpoints << '\n';
   metric("allot_store_commit_group_size", "histogram",
          "Requests committed together in one transaction by the store's writer.");
   std::uint64_t cumulative = 0;

@@ -167,6 +167,8 @@ TEST_F(ApiLifeTest, CreateCodesOpenVoteCloseTallyComparePublish) {
   EXPECT_NE(metrics.find("allot_ballots_accepted_total{channel=\"online\"} 2\n"), std::string::npos) << metrics;
   EXPECT_NE(metrics.find("allot_store_writer_queue_depth "), std::string::npos);
   EXPECT_NE(metrics.find("allot_store_writer_largest_group "), std::string::npos);
+  EXPECT_NE(metrics.find("allot_store_wal_pages "), std::string::npos);
+  EXPECT_NE(metrics.find("allot_store_wal_checkpoints_total "), std::string::npos);
 
   // Before the tally: no result anywhere; voting refuses once closed.
   const std::string late = session(city[1]);

@@ -630,6 +630,28 @@ TEST(StoreConcurrency, DistinctCodesCommitInGroups) {
   EXPECT_EQ(std::set<std::string>(sealed.begin(), sealed.end()), distinct);
 }
 
+// The write-ahead log is copied into the database file by the checkpoint thread,
+// and the log starts over, so it stays short however many ballots are cast.
+TEST(StoreConcurrency, WriteAheadLogIsCopiedBackAndStaysShort) {
+  TempDir dir;
+  FakeClock clock;
+  Store s(store_options(dir.path(), clock, /*batch_min=*/16));
+  constexpr int kVoters = 400;
+  const auto codes = prepare_election(s, kVoters).codes;
+  std::uint64_t longest = 0;
+  for (int i = 0; i < kVoters; ++i) {
+    s.cast(kE, codes[static_cast<std::size_t>(i)], answers_for("", static_cast<unsigned>(i)));
+    longest = std::max(longest, s.writer_stats().wal_pages);
+  }
+  const auto st = s.writer_stats();
+  std::printf("[ wal ] %d ballots: longest log %llu pages, %llu checkpoints\n", kVoters,
+              static_cast<unsigned long long>(longest), static_cast<unsigned long long>(st.wal_checkpoints));
+  EXPECT_GE(longest, 1000u);  // the run did pass the threshold
+  EXPECT_GE(st.wal_checkpoints, 1u);
+  EXPECT_LT(longest, 2500u);  // and the log started over instead of growing
+  EXPECT_EQ(stored_ballots(dir.path(), kE), kVoters);
+}
+
 // --- 5. bad input -------------------------------------------------------------------------
 
 TEST(StoreBadInput, MalformedAnswersAreRefusedPrecisely) {

@@ -49,7 +49,12 @@ std::unique_ptr<Connection> open_connection(const std::string& path, bool writab
   const int flags = writable ? (SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX)
                              : (SQLite::OPEN_READONLY | SQLite::OPEN_FULLMUTEX);
   auto db = std::make_unique<Connection>(path, flags, 5000);
-  if (writable) db->exec("PRAGMA journal_mode = WAL");
+  if (writable) {
+    db->exec("PRAGMA journal_mode = WAL");
+    // A request's SAVEPOINT journal stays in memory (it is a few pages): no temporary
+    // file is created, written and deleted per group.
+    db->exec("PRAGMA temp_store = MEMORY");
+  }
   db->exec("PRAGMA synchronous = FULL");
   db->exec("PRAGMA foreign_keys = ON");
   db->exec("PRAGMA recursive_triggers = ON");  // REPLACE's deletions fire DELETE triggers too
@@ -78,6 +83,7 @@ Writer::Writer(const std::string& db_path, std::size_t group_max, std::function<
     : path_(db_path), group_max_(group_max == 0 ? 1 : group_max), on_group_failed_(std::move(on_group_failed)) {
   // Open on the calling thread first so a bad path fails the constructor.
   open_connection(path_, true);
+  checkpoint_thread_ = std::thread([this] { checkpoint_loop(); });
   thread_ = std::thread([this] { loop(); });
 }
 
@@ -87,7 +93,51 @@ Writer::~Writer() {
     stopping_ = true;
   }
   cv_.notify_all();
+  checkpoint_cv_.notify_all();
   if (thread_.joinable()) thread_.join();
+  if (checkpoint_thread_.joinable()) checkpoint_thread_.join();
+}
+
+int Writer::on_wal_commit(void* self, sqlite3*, const char*, int pages) {
+  auto* w = static_cast<Writer*>(self);
+  bool wake = false;
+  {
+    std::lock_guard lk(w->mu_);
+    w->stats_.wal_pages = static_cast<std::uint64_t>(pages);
+    if (pages >= kWalCheckpointPages && !w->checkpoint_due_) wake = w->checkpoint_due_ = true;
+  }
+  if (wake) w->checkpoint_cv_.notify_one();
+  return SQLITE_OK;
+}
+
+// PASSIVE: copies what no reader still needs, without waiting for readers or the
+// writer. Once the whole log is copied, the writer's next transaction starts the
+// log over from its beginning. A failed attempt (e.g. disk full) is retried at the
+// next commit that finds the log long; the log itself stays the durable copy.
+void Writer::checkpoint_loop() {
+  std::unique_ptr<Connection> db;
+  for (;;) {
+    {
+      std::unique_lock lk(mu_);
+      checkpoint_cv_.wait(lk, [&] { return stopping_ || checkpoint_due_; });
+      if (stopping_) return;
+    }
+    try {
+      if (!db) db = open_connection(path_, true);
+      int log = 0, copied = 0;
+      const int rc = sqlite3_wal_checkpoint_v2(db->getHandle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &copied);
+      if (rc == SQLITE_OK) {
+        std::lock_guard lk(mu_);
+        ++stats_.wal_checkpoints;
+      } else if (rc != SQLITE_BUSY) {
+        db.reset();  // reopened for the next attempt
+      }
+    } catch (...) {
+      db.reset();
+    }
+    std::lock_guard lk(mu_);
+    checkpoint_due_ = false;
+  }
 }
 
 std::size_t group_size_bucket(std::size_t size) {
@@ -118,11 +168,16 @@ void Writer::submit(Job job) {
 
 void Writer::loop() {
   std::unique_ptr<Connection> db;
-  try {
-    db = open_connection(path_, true);
-  } catch (...) {
-    db.reset();  // every request will be refused as "unavailable"
-  }
+  // The writing connection never checkpoints itself (see checkpoint_loop).
+  auto open = [&] {
+    try {
+      db = open_connection(path_, true);
+      sqlite3_wal_hook(db->getHandle(), &Writer::on_wal_commit, this);
+    } catch (...) {
+      db.reset();  // every request will be refused as "unavailable"
+    }
+  };
+  open();
   for (;;) {
     std::deque<Item> group;
     {
@@ -134,13 +189,7 @@ void Writer::loop() {
         queue_.pop_front();
       }
     }
-    if (!db) {
-      try {
-        db = open_connection(path_, true);
-      } catch (...) {
-        db.reset();
-      }
-    }
+    if (!db) open();
     if (!db) {
       for (auto& item : group)
         item.done.set_exception(std::make_exception_ptr(
@@ -225,13 +274,7 @@ void Writer::loop() {
     }
     // A failed group may have left the writing connection unusable (e.g. disk
     // full): reopen it for the next group.
-    if (!group_ok) {
-      try {
-        db = open_connection(path_, true);
-      } catch (...) {
-        db.reset();
-      }
-    }
+    if (!group_ok) open();
   }
 }
 

@@ -6,6 +6,11 @@
 // returns only after COMMIT has returned, i.e. once the change is durable (WAL with
 // synchronous=FULL); if COMMIT fails, every request of the group fails and nothing
 // of it is stored.
+//
+// The write-ahead log is copied back into the database file (a SQLite checkpoint)
+// by a second thread on its own connection, not by the commit that crosses the
+// threshold: otherwise one group in every few hundred ballots would wait for that
+// copy and its fsync.
 #pragma once
 
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -97,6 +102,9 @@ class Writer {
 
   WriterStats stats() const;
 
+  // The log length (pages) at which the checkpoint thread copies it back.
+  static constexpr int kWalCheckpointPages = 1000;
+
  private:
   struct Item {
     Job job;
@@ -104,7 +112,9 @@ class Writer {
   };
   void submit(Job job);
   void loop();
-  void run_group(std::deque<Item>& group);
+  void checkpoint_loop();
+  // Installed on the writing connection: called after each commit with the log's length.
+  static int on_wal_commit(void* self, sqlite3* db, const char* name, int pages);
 
   std::string path_;
   std::size_t group_max_;
@@ -114,6 +124,9 @@ class Writer {
   std::deque<Item> queue_;
   bool stopping_ = false;
   WriterStats stats_;
+  bool checkpoint_due_ = false;
+  std::condition_variable checkpoint_cv_;
+  std::thread checkpoint_thread_;
   std::thread thread_;
 };
 

@@ -119,6 +119,10 @@ struct WriterStats {
   // requests (not cumulative); the last entry those of more than 128.
   std::array<std::uint64_t, kGroupSizeBounds.size() + 1> group_sizes{};
   std::uint64_t group_size_sum = 0;  // requests in committed transactions
+  // The write-ahead log: its length in pages after the last commit, and the
+  // checkpoints (copies of the log into the database file) run beside the writer.
+  std::uint64_t wal_pages = 0;
+  std::uint64_t wal_checkpoints = 0;
 };
 
 struct PaperOutcome {
