@@ -31,6 +31,7 @@
 //   5. Core outlives every session: ~Impl joins the threads and destroys the
 //      io_context (and so every session) before Core's members go.
 #include "allot/http/beast_request.hpp"
+#include "allot/http/header_reader.hpp"
 #include "allot/http/server.hpp"
 
 #include <boost/asio/dispatch.hpp>
@@ -463,7 +464,7 @@ class Session final : public SessionBase {
     timed_out_ = false;
     linger_ = false;
     parser_.emplace();
-    header_bytes_ = 0;
+    header_.emplace(opt().max_header_bytes);
     parser_->body_limit(boost::none);  // set per route once the header is in
     const Clock::time_point deadline = start + opt().read_timeout;
     lowest().expires_at(deadline + kReadBackstop);
@@ -476,32 +477,16 @@ class Session final : public SessionBase {
     read_header();
   }
 
-  // Reads the header piece by piece, feeding the parser ourselves. Beast's
-  // header_limit bounds only the part of the header not parsed yet (its parser takes
-  // complete fields as they come, and http::async_read_some keeps reading until the
-  // header is complete), so a header sent in small pieces could grow without bound.
-  // Here the limit shrinks by what was parsed already: the whole header stays within
-  // max_header_bytes.
+  // Reads the header piece by piece and feeds the parser itself (HeaderReader), so
+  // the whole header stays within max_header_bytes however it is split.
   void read_header() {
-    const std::size_t max = opt().max_header_bytes;
-    while (buffer_.size() > 0) {
-      parser_->header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(max - header_bytes_, UINT32_MAX)));
-      beast::error_code ec;
-      const std::size_t used = parser_->put(buffer_.data(), ec);
-      buffer_.consume(used);
-      header_bytes_ += used;
-      if (ec == bhttp::error::need_more) {
-        if (header_bytes_ >= max) return on_header(bhttp::error::header_limit);
-        break;  // read more
-      }
-      if (ec || parser_->is_header_done()) return on_header(ec);
-      if (used == 0) break;
-    }
+    beast::error_code ec;
+    if (header_->feed(*parser_, buffer_, ec)) return on_header(ec);
     stream_.async_read_some(buffer_.prepare(kReadChunk), [self = self()](beast::error_code ec, std::size_t n) {
       self->buffer_.commit(n);
       if (ec == net::error::eof)
-        ec = self->parser_->got_some() || self->header_bytes_ > 0 ? bhttp::error::partial_message
-                                                                   : bhttp::error::end_of_stream;
+        ec = self->parser_->got_some() || self->header_->consumed() > 0 ? bhttp::error::partial_message
+                                                                       : bhttp::error::end_of_stream;
       if (ec) return self->on_header(ec);
       self->read_header();
     });
@@ -683,7 +668,7 @@ class Session final : public SessionBase {
   std::string metric_route_;
   std::array<char, 4096> drain_buffer_{};
   std::size_t drained_ = 0;
-  std::size_t header_bytes_ = 0;  // of the request being read, parsed so far
+  std::optional<HeaderReader> header_;  // of the request being read
 };
 
 // ---- listener and lifecycle ----------------------------------------------------------

@@ -26,6 +26,7 @@
 // stderr, to read what a finding did.
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/http/error.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/parser.hpp>
 
 #include <nlohmann/json.hpp>
@@ -42,6 +43,7 @@
 
 #include "allot/http/api.hpp"
 #include "allot/http/beast_request.hpp"
+#include "allot/http/header_reader.hpp"
 #include "allot/http/server.hpp"
 #include "allot/storage/store.hpp"
 #include "fuzz_check.hpp"
@@ -123,13 +125,18 @@ class World {
     std::string session;  // $S
     for (int n = 0; n < kMaxRequests && !input.empty(); ++n) {
       bhttp::request_parser<bhttp::string_body> parser;
-      parser.header_limit(static_cast<std::uint32_t>(http::ServerOptions{}.max_header_bytes));
       parser.body_limit(boost::none);  // set once the header is in, as the server does
       parser.eager(false);
       boost::beast::error_code ec;
-      std::size_t used = parser.put(boost::asio::buffer(input.data(), input.size()), ec);
-      input.remove_prefix(used);
-      if (ec || !parser.is_header_done()) return;  // an incomplete header (the server waits), or 400 / 431
+      {
+        // The header through the server's HeaderReader, with the server's limit.
+        http::HeaderReader header(http::ServerOptions{}.max_header_bytes);
+        boost::beast::flat_buffer pending;
+        pending.commit(boost::asio::buffer_copy(pending.prepare(input.size()), boost::asio::buffer(input.data(), input.size())));
+        const bool finished = header.feed(parser, pending, ec);
+        input.remove_prefix(input.size() - pending.size());
+        if (!finished || ec) return;  // an incomplete header (the server waits), or 400 / 431
+      }
       {
         const auto& h = parser.get();
         std::string path;
@@ -143,7 +150,7 @@ class World {
       parser.eager(true);
       while (!parser.is_done()) {
         if (input.empty()) return;  // the rest of the body never comes: the server times out
-        used = parser.put(boost::asio::buffer(input.data(), input.size()), ec);
+        const std::size_t used = parser.put(boost::asio::buffer(input.data(), input.size()), ec);
         input.remove_prefix(used);
         if (ec == bhttp::error::need_more) {
           if (used == 0) return;
