@@ -33,6 +33,7 @@
 #include "allot/http/beast_request.hpp"
 #include "allot/http/header_reader.hpp"
 #include "allot/http/server.hpp"
+#include "allot/storage/thread_name.hpp"
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/executor_work_guard.hpp>
@@ -569,6 +570,8 @@ class Session final : public SessionBase {
     if (!pool || core_.runs_inline(r)) return handled(core_.dispatch(r), r.method, version, keep_alive);
     // On the handler pool; the answer comes back to this session's strand.
     net::post(*pool, [self = self(), r = std::move(r), version, keep_alive]() mutable {
+      thread_local const bool named = (name_this_thread("allot-handler"), true);
+      (void)named;
       Outcome o = self->core_.dispatch(r);
       net::post(self->executor_, [self, o = std::move(o), method = std::move(r.method), version, keep_alive]() mutable {
         self->handled(std::move(o), std::move(method), version, keep_alive);
@@ -739,6 +742,7 @@ void Core::start() {
   const int n = std::max(1, opt_.io_threads);
   for (int i = 0; i < n; ++i)
     threads_.emplace_back([this] {
+      name_this_thread("allot-io");
       for (;;) {
         try {
           ioc_->run();

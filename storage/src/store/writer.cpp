@@ -1,5 +1,7 @@
 #include "writer.hpp"
 
+#include "allot/storage/thread_name.hpp"
+
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -83,8 +85,14 @@ Writer::Writer(const std::string& db_path, std::size_t group_max, std::function<
     : path_(db_path), group_max_(group_max == 0 ? 1 : group_max), on_group_failed_(std::move(on_group_failed)) {
   // Open on the calling thread first so a bad path fails the constructor.
   open_connection(path_, true);
-  checkpoint_thread_ = std::thread([this] { checkpoint_loop(); });
-  thread_ = std::thread([this] { loop(); });
+  checkpoint_thread_ = std::thread([this] {
+    name_this_thread("allot-wal");
+    checkpoint_loop();
+  });
+  thread_ = std::thread([this] {
+    name_this_thread("allot-writer");
+    loop();
+  });
 }
 
 Writer::~Writer() {
