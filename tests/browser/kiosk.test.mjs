@@ -61,6 +61,44 @@ async function backToWelcome(page) {
   await page.waitForSelector('.kiosk-start');
 }
 
+// The set-up form loads the districts again whenever the election is chosen again;
+// a district already picked must stay picked (a late answer once reset it, and the
+// kiosk was registered without its ward).
+test('a district picked while the election loads again stays picked', async () => {
+  const page = await newPage(browser, { allow: [/status of 401/] });
+  await open(page, server.url, '/kiosk');
+  await page.waitForSelector('input[autocomplete="username"]');
+  await page.fill('input[autocomplete="username"]', server.demo.officer.username);
+  await page.fill('input[autocomplete="current-password"]', server.demo.officer.password);
+  await page.click('button[type="submit"]');
+  const electionSelect = page.locator('select').first();
+  const districtSelect = page.locator('select').nth(1);
+  await electionSelect.waitFor();
+  if ((await electionSelect.inputValue()) !== BUDGET) await electionSelect.selectOption(BUDGET);
+  await page.waitForSelector('option[value="north"]', { state: 'attached' });
+
+  // Hold the next load of the election until the district is picked.
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  const route = `**/api/v1/elections/${BUDGET}`;
+  await page.route(route, async (r) => { await held; await r.continue(); });
+  await electionSelect.dispatchEvent('change');
+  await page.fill('input[maxlength="80"]', 'Reloaded stand');
+  await districtSelect.selectOption('north');
+  await page.$eval('option[value="north"]', (o) => { o.dataset.before = 'yes'; });
+  release();
+  await page.waitForSelector('option[value="north"]:not([data-before])', { state: 'attached' }); // drawn again
+  await page.unroute(route);
+  assert.equal(await districtSelect.inputValue(), 'north');
+
+  await page.click('button[type="submit"]');
+  await page.waitForSelector('.kiosk-start');
+  const officer = await Officer.signIn(server.url, server.demo.officer);
+  const { kiosks } = await officer.must('GET', `/officer/elections/${BUDGET}/kiosks`);
+  assert.equal(kiosks.find((k) => k.name === 'Reloaded stand')?.district, 'north');
+  assertClean(page);
+});
+
 test('staff set up a kiosk; residents vote one after another and nothing of the last stays on screen', async () => {
   const page = await setUpKiosk('Central Library');
   await checkA11yEveryLanguage(page, 'kiosk welcome');

@@ -127,21 +127,29 @@ async function drawSetup(ctx, me, rerun) {
   const existing = h('div', {});
   const status = h('div', {});
 
+  // Loads the chosen election's districts and kiosks. Only the latest choice is
+  // drawn (an earlier answer arriving late is dropped), and a district already
+  // picked stays picked when the list is drawn again.
+  let info = null;
+  let choice = 0;
   const fillElection = async () => {
+    const mine = ++choice;
     const id = election.value;
-    const [info, kiosks] = await Promise.all([
+    const [loaded, kiosks] = await Promise.all([
       get(`/elections/${encodeURIComponent(id)}`),
       get(`/officer/elections/${encodeURIComponent(id)}/kiosks`).catch(() => ({ kiosks: [] })),
     ]);
+    if (mine !== choice) return;
+    info = loaded;
+    const picked = district.value;
     replace(district, h('option', { value: '' }, t('kiosk.no_district')),
-      (info.manifest.districts || []).map((d) => h('option', { value: d.id }, tx(d.name, info.manifest.languages) || d.id)));
+      (info.manifest.districts || []).map((d) => h('option', { value: d.id, selected: d.id === picked }, tx(d.name, info.manifest.languages) || d.id)));
     const live = (kiosks.kiosks || []).filter((k) => !k.retired);
     replace(existing, live.length ? h('section', { 'aria-labelledby': 'kiosk-existing' },
       h('h2', { id: 'kiosk-existing' }, t('kiosk.existing_title')),
       h('ul', { class: 'cards' }, live.map((k) => h('li', { class: 'card' },
         h('p', {}, h('strong', {}, k.name), ' ', k.district ? `(${k.district})` : ''),
-        h('button', { type: 'button', class: 'button', onclick: () => start(id, info, k) }, t('kiosk.use_this', { name: k.name })))))) : null);
-    return info;
+        h('button', { type: 'button', class: 'button', onclick: () => start(id, loaded, k) }, t('kiosk.use_this', { name: k.name })))))) : null);
   };
 
   const start = async (id, info, kiosk) => {
@@ -160,8 +168,9 @@ async function drawSetup(ctx, me, rerun) {
     ctx.navigate(`/kiosk/${encodeURIComponent(id)}`, { replace: true, force: true });
   };
 
-  let info = await fillElection();
-  election.addEventListener('change', async () => { info = await fillElection(); });
+  let loading = fillElection();
+  await loading;
+  election.addEventListener('change', () => { loading = fillElection(); });
   const form = h('form', { novalidate: true },
     field(t('kiosk.election'), election),
     field(t('kiosk.kiosk_name'), name, t('kiosk.kiosk_name_hint')),
@@ -177,6 +186,7 @@ async function drawSetup(ctx, me, rerun) {
       return;
     }
     try {
+      await loading;  // the districts shown belong to the election chosen
       const k = await post(`/officer/elections/${encodeURIComponent(election.value)}/kiosks`,
         { name: name.value.trim(), district: district.value });
       await start(election.value, info, k);
