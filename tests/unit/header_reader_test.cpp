@@ -26,17 +26,17 @@ struct Outcome {
   bool header_done = false;
 };
 
-// Hands `pieces` to a HeaderReader one per read, like a stream whose every read
-// returns exactly one piece.
-Outcome read_in_pieces(const std::vector<std::string>& pieces, std::size_t limit) {
-  bhttp::request_parser<bhttp::string_body> parser;
-  HeaderReader reader(limit);
+// Appends `pieces` to a buffer one per read and calls `step(buffer, ec)` after each
+// until it returns true (finished); `parser` is the one `step` feeds.
+template <class Step>
+Outcome drive(const std::vector<std::string>& pieces, const bhttp::request_parser<bhttp::string_body>& parser,
+              Step step) {
   boost::beast::flat_buffer buffer;
   Outcome out;
   for (const auto& piece : pieces) {
     buffer.commit(boost::asio::buffer_copy(buffer.prepare(piece.size()), boost::asio::buffer(piece)));
     out.received += piece.size();
-    if (reader.feed(parser, buffer, out.ec)) {
+    if (step(buffer, out.ec)) {
       out.finished = true;
       break;
     }
@@ -45,26 +45,27 @@ Outcome read_in_pieces(const std::vector<std::string>& pieces, std::size_t limit
   return out;
 }
 
+// Hands `pieces` to a HeaderReader one per read, like a stream whose every read
+// returns exactly one piece.
+Outcome read_in_pieces(const std::vector<std::string>& pieces, std::size_t limit) {
+  bhttp::request_parser<bhttp::string_body> parser;
+  HeaderReader reader(limit);
+  return drive(pieces, parser, [&](boost::beast::flat_buffer& buffer, boost::beast::error_code& ec) {
+    return reader.feed(parser, buffer, ec);
+  });
+}
+
 // Beast's parser alone with the same limit and the same pieces (what the server did
 // before it used HeaderReader).
 Outcome beast_alone(const std::vector<std::string>& pieces, std::size_t limit) {
   bhttp::request_parser<bhttp::string_body> parser;
   parser.header_limit(static_cast<std::uint32_t>(limit));
-  boost::beast::flat_buffer buffer;
-  Outcome out;
-  for (const auto& piece : pieces) {
-    buffer.commit(boost::asio::buffer_copy(buffer.prepare(piece.size()), boost::asio::buffer(piece)));
-    out.received += piece.size();
-    const std::size_t used = parser.put(buffer.data(), out.ec);
-    buffer.consume(used);
-    if (out.ec != bhttp::error::need_more) {
-      out.finished = true;
-      break;
-    }
-    out.ec = {};
-  }
-  out.header_done = parser.is_header_done();
-  return out;
+  return drive(pieces, parser, [&](boost::beast::flat_buffer& buffer, boost::beast::error_code& ec) {
+    buffer.consume(parser.put(buffer.data(), ec));
+    if (ec != bhttp::error::need_more) return true;
+    ec = {};
+    return false;
+  });
 }
 
 std::string header_bytes(const std::vector<std::string>& pieces) {

@@ -27,10 +27,10 @@ function input(model, key, env, attrs = {}) {
 
 // Draws the form again once the browser has moved the focus (a change event comes
 // before the focus leaves a field), so the focus stays where the person put it. A
-// click elsewhere takes the focus between the button's mousedown and its click. Redrawing then would replace the
-// button under the pointer and its click would be lost (seen as "Add a project"
-// doing nothing right after typing the currency). So while a pointer is down the
-// redraw waits until that click has been handled.
+// click elsewhere takes the focus between the button's mousedown and its click.
+// Redrawing then would replace the button under the pointer and its click would be
+// lost (seen as "Add a project" doing nothing right after typing the currency). So
+// while a pointer is down the redraw waits until that click has been handled.
 let pendingRedraw = null;
 let pointerDown = false;
 function flushRedraw() {
