@@ -24,8 +24,8 @@ const char* kVerifyHelp =
     "Prints one line per check ('ok' or 'FAIL', with what was found) and a verdict.\n"
     "\n"
     "Options:\n"
-    "  --receipt FILE   also check a voter's receipt (receipt/1 JSON): signed by the\n"
-    "                   election's key, its code matches, and its ballot is in the log\n"
+    "  --receipt FILE   also check a voter's receipt (receipt/2 or receipt/1 JSON): signed by\n"
+    "                   the election's key, its code matches, and its ballot is in the log\n"
     "\n"
     "Exit status: 0 verified, 1 a check failed, 2 bad usage or an unreadable path.\n"
     "See docs/auditors.md for the list of checks.\n";

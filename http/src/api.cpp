@@ -392,6 +392,12 @@ std::string Api::Impl::text_metrics() const {
   o << "allot_store_writer_transactions_total " << w.transactions << '\n';
   metric("allot_store_writer_requests_total", "counter", "Write requests handled by the store's writer.");
   o << "allot_store_writer_requests_total " << w.requests << '\n';
+  const auto rs = store.receipt_stats();
+  metric("allot_receipts_signed_total", "counter", "Voters' receipts signed.");
+  o << "allot_receipts_signed_total " << rs.receipts << '\n';
+  metric("allot_receipt_signatures_total", "counter",
+         "Signatures made for receipts: one per batch of receipts that finished together.");
+  o << "allot_receipt_signatures_total " << rs.signatures << '\n';
   metric("allot_code_exchange_failures_total", "counter", "Voting codes or kiosk tokens refused as unknown or mistyped.");
   o << "allot_code_exchange_failures_total " << code_exchange_failures.load() << '\n';
   metric("allot_code_exchange_rate_limited_total", "counter", "Code exchanges refused by the rate limit (429).");

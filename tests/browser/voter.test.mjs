@@ -183,7 +183,7 @@ test('approval budget vote: meter, options that do not fit, review, receipt chec
   const [file] = await Promise.all([page.waitForEvent('download'), page.click('.ballot-download')]);
   const saved = JSON.parse(readFileSync(await file.path(), 'utf8'));
   assert.equal(saved.receipt_code, receipt.code);
-  assert.equal(saved.receipt.allot, 'receipt/1');
+  assert.equal(saved.receipt.allot, 'receipt/2');
   assert.equal(saved.receipt.leaf, receipt.leaf);
   await assertReceiptKnown(BUDGET, receipt.leaf);
   await checkA11yEveryLanguage(page, 'voter: receipt');

@@ -20,6 +20,7 @@
 #include "allot/storage/crypto.hpp"
 #include "allot/storage/manifest.hpp"
 #include "allot/storage/merkle.hpp"
+#include "allot/storage/receipt.hpp"
 #include "allot/storage/record.hpp"
 
 namespace allot::testing {
@@ -357,17 +358,29 @@ class RecordForger {
     files["index.json"] = ix;
   }
 
-  // The voter's receipt for the ballot on line `line` (0-based) of ballots.jsonl.
-  json receipt(const record::Files& files, std::size_t line) const {
+  // The receipt/2 statement for the ballot on line `line` (0-based) of ballots.jsonl.
+  json receipt_statement(const record::Files& files, std::size_t line) const {
     const auto docs = lines(files.at("ballots.jsonl"));
     const auto leaf = merkle::leaf_hash(canonical::dump(docs.at(line)));
     const std::string leaf_bytes(reinterpret_cast<const char*>(leaf.data()), leaf.size());
     const std::string code = codes::base32_prefix(leaf_bytes, 10);
-    return sign({{"allot", "receipt/1"},
-                 {"code", code.substr(0, 5) + "-" + code.substr(5)},
-                 {"election", election},
-                 {"leaf", crypto::to_hex(leaf)},
-                 {"manifest", manifest_hash()}});
+    return receipt::statement(code.substr(0, 5) + "-" + code.substr(5), election, crypto::to_hex(leaf),
+                              manifest_hash());
+  }
+
+  // The voter's receipt/1 (one signature each, as earlier versions issued) for the
+  // ballot on line `line` (0-based) of ballots.jsonl.
+  json receipt(const record::Files& files, std::size_t line) const {
+    json r = receipt_statement(files, line);
+    r["allot"] = "receipt/1";
+    return sign(r);
+  }
+
+  // The receipt/2 documents of the ballots on `lines_`, signed as one batch.
+  std::vector<json> batched_receipts(const record::Files& files, const std::vector<std::size_t>& lines_) const {
+    std::vector<json> st;
+    for (auto l : lines_) st.push_back(receipt_statement(files, l));
+    return receipt::sign_batch(st, key);
   }
 };
 

@@ -151,7 +151,7 @@ TEST_F(ApiKioskTest, KioskBallotReplayGivesTheIdenticalReceiptAndOneBallot) {
   EXPECT_EQ(first.route, "/api/v1/elections/{id}/kiosk-ballot");
   EXPECT_EQ(header_of(first, "Cache-Control"), "no-store");
   const json receipt = body_of(first);
-  EXPECT_EQ(receipt["receipt"]["allot"], "receipt/1");
+  EXPECT_EQ(receipt["receipt"]["allot"], "receipt/2");
   EXPECT_EQ(receipt["leaf"], receipt["receipt"]["leaf"]);
   // The answer was lost; the kiosk resends its queue, twice.
   for (int i = 0; i < 2; ++i) {

@@ -106,7 +106,7 @@ TEST_F(ApiLifeTest, CreateCodesOpenVoteCloseTallyComparePublish) {
   ASSERT_EQ(r.status, 201) << r.body;
   EXPECT_EQ(r.route, "/api/v1/elections/{id}/ballot");
   const json receipt = body_of(r);
-  EXPECT_EQ(receipt["receipt"]["allot"], "receipt/1");
+  EXPECT_EQ(receipt["receipt"]["allot"], "receipt/2");
   EXPECT_EQ(receipt["code"], receipt["receipt"]["code"]);
   const std::string leaf = receipt["leaf"];
 

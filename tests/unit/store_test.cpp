@@ -20,6 +20,7 @@
 #include "allot/storage/canonical.hpp"
 #include "allot/storage/codes.hpp"
 #include "allot/storage/crypto.hpp"
+#include "allot/storage/receipt.hpp"
 #include "allot/storage/merkle.hpp"
 #include "allot/storage/record.hpp"
 #include "allot/storage/store.hpp"
@@ -118,7 +119,7 @@ TEST(StoreLifecycle, FullLifecycleInOrder) {
   EXPECT_EQ(s.manifest_hash(kE), crypto::sha256_hex(canonical::dump(m)));
   const Receipt r = s.cast(kE, codes[0], answers_for(""));
   EXPECT_EQ(r.leaf.size(), 64u);
-  EXPECT_TRUE(record::signature_ok(r.document, s.signing_key_hex()));
+  EXPECT_TRUE(receipt::check_batch(r.document, s.signing_key_hex()).empty());
   EXPECT_EQ(r.document.at("code"), r.code);
   EXPECT_EQ(r.document.at("manifest"), s.manifest_hash(kE));
   s.close("admin", kE);
@@ -591,7 +592,9 @@ TEST(StoreConcurrency, DistinctCodesCommitInGroups) {
   for (const auto& c : prepared.codes) voters.emplace_back(c, "");
   for (const auto& c : prepared.north_codes) voters.emplace_back(c, "north");
   const auto before = s.writer_stats();
+  const auto receipts_before = s.receipt_stats();
   std::vector<std::string> leaves(kThreads);
+  std::vector<json> documents(kThreads);
   std::atomic<int> failures{0};
   std::latch go(1);
   WriterGate gate(dir.path());
@@ -601,7 +604,9 @@ TEST(StoreConcurrency, DistinctCodesCommitInGroups) {
       go.wait();
       const auto& [code, district] = voters[static_cast<std::size_t>(i)];
       try {
-        leaves[static_cast<std::size_t>(i)] = s.cast(kE, code, answers_for(district, static_cast<unsigned>(i))).leaf;
+        const auto r = s.cast(kE, code, answers_for(district, static_cast<unsigned>(i)));
+        leaves[static_cast<std::size_t>(i)] = r.leaf;
+        documents[static_cast<std::size_t>(i)] = r.document;
       } catch (const std::exception& e) {
         ++failures;
         std::printf("cast failed: %s\n", e.what());
@@ -624,6 +629,17 @@ TEST(StoreConcurrency, DistinctCodesCommitInGroups) {
   EXPECT_EQ(req, static_cast<std::uint64_t>(kThreads));
   EXPECT_LT(tx, req);
   EXPECT_GT(after.largest_group, 1u);
+  // One signature per commit group covers its receipts, and each receipt verifies alone.
+  const auto receipts_after = s.receipt_stats();
+  EXPECT_EQ(receipts_after.receipts - receipts_before.receipts, static_cast<std::uint64_t>(kThreads));
+  EXPECT_LE(receipts_after.signatures - receipts_before.signatures, tx);
+  std::uint64_t largest_batch = 0;
+  for (std::size_t i = 0; i < documents.size(); ++i) {
+    EXPECT_EQ(receipt::check_batch(documents[i], s.signing_key_hex()), "") << i;
+    EXPECT_EQ(documents[i].value("leaf", ""), leaves[i]);
+    largest_batch = std::max(largest_batch, documents[i].at("batch").at("size").get<std::uint64_t>());
+  }
+  EXPECT_EQ(largest_batch, after.largest_group);
   // Every ballot made it into the log with a batch seal (64 = 4 x 16).
   s.close("admin", kE);
   const auto sealed = leaves_of(s.ballots(kE));
@@ -847,7 +863,7 @@ TEST(StoreBatches, SealingProofsAndSignatures) {
                                          p.at("tree_size").get<std::uint64_t>(), path, root))
         << r.leaf;
     EXPECT_TRUE(record::signature_ok(p.at("checkpoint"), s.signing_key_hex()));
-    EXPECT_TRUE(record::signature_ok(r.document, s.signing_key_hex()));
+    EXPECT_TRUE(receipt::check_batch(r.document, s.signing_key_hex()).empty());
   }
   // Consistency between every pair of non-empty checkpoints.
   for (std::size_t i = 1; i < cps.size(); ++i)

@@ -696,6 +696,69 @@ TEST(VerifyTest, ForgedReceiptsFail) {
   }
 }
 
+TEST(VerifyTest, BatchedReceiptsVerify) {
+  RecordForger f;
+  const Files files = f.build();
+  const auto receipts = f.batched_receipts(files, {0, 7, 19, 3, 11});
+  for (const auto& r : receipts) {
+    const auto report = verify::verify_receipt(files, r);
+    EXPECT_TRUE(report.ok()) << report.text();
+    EXPECT_NE(report.text().find("in a batch of 5 receipts"), std::string::npos) << report.text();
+    const auto pretty = verify::verify_receipt(files, json::parse(r.dump(2)));
+    EXPECT_TRUE(pretty.ok()) << pretty.text();
+  }
+}
+
+TEST(VerifyTest, ForgedBatchedReceiptsFail) {
+  RecordForger f;
+  const Files files = f.build();
+  const auto receipts = f.batched_receipts(files, {2, 4, 6});
+  const json good = receipts[1];
+  auto check = [&](const json& r) { return verify::verify_receipt(files, r); };
+  {
+    json r = good;  // another ballot's leaf and code put into a genuine receipt
+    r["leaf"] = receipts[0]["leaf"];
+    r["code"] = receipts[0]["code"];
+    const auto report = check(r);
+    EXPECT_TRUE(report.failed("receipt signature")) << report.text();
+    EXPECT_NE(report.text().find("not in its batch"), std::string::npos) << report.text();
+  }
+  {
+    json r = good;
+    r["batch"]["path"][0] = flip_hex(r["batch"]["path"][0], 3);
+    EXPECT_TRUE(check(r).failed("receipt signature"));
+  }
+  {
+    json r = good;
+    r["signature"] = flip_hex(r["signature"], 10);
+    EXPECT_TRUE(check(r).failed("receipt signature"));
+  }
+  {
+    RecordForger other;  // a batch signed by someone else's key
+    const auto forged = other.batched_receipts(files, {2, 4, 6});
+    const auto report = check(forged[1]);
+    EXPECT_TRUE(report.failed("receipt signature")) << report.text();
+    EXPECT_FALSE(report.failed("receipt ballot in log")) << report.text();
+  }
+  {
+    json r = good;
+    r.erase("batch");
+    const auto report = check(r);
+    EXPECT_TRUE(report.failed("receipt fields")) << report.text();
+    EXPECT_TRUE(report.failed("receipt signature")) << report.text();
+  }
+  {
+    json r = good;  // a receipt/1 may not carry a batch
+    r["allot"] = "receipt/1";
+    EXPECT_TRUE(check(r).failed("receipt fields"));
+  }
+  {
+    json r = good;
+    r["allot"] = "receipt/3";
+    EXPECT_TRUE(check(r).failed("receipt fields"));
+  }
+}
+
 // --- the record directory -------------------------------------------------------------
 
 class RecordTest : public ::testing::Test {

@@ -13,6 +13,7 @@
 #include "allot/storage/crypto.hpp"
 #include "allot/storage/manifest.hpp"
 #include "allot/storage/merkle.hpp"
+#include "allot/storage/receipt.hpp"
 
 namespace allot::verify {
 
@@ -1404,21 +1405,35 @@ class ReceiptVerifier : Steps {
       p.add("the receipt is not a JSON object");
       return {p, ""};
     }
+    // receipt/2 carries its batch proof; receipt/1 (earlier versions) is signed alone.
+    const bool batched = get("allot") == "receipt/2";
     for (const auto& [k, v] : receipt_.items()) {
       (void)v;
-      if (k != "allot" && k != "code" && k != "election" && k != "leaf" && k != "manifest" && k != "signature")
+      if (k != "allot" && k != "code" && k != "election" && k != "leaf" && k != "manifest" && k != "signature" &&
+          !(batched && k == "batch"))
         p.add("receipt: '" + k + "' is not a field of a receipt");
     }
-    if (get("allot") != "receipt/1") p.add("receipt allot: expected \"receipt/1\", found " + brief(get("allot")));
+    if (get("allot") != "receipt/1" && !batched)
+      p.add("receipt allot: expected \"receipt/2\" (or \"receipt/1\"), found " + brief(get("allot")));
+    if (batched && !get("batch").is_object()) p.add("receipt batch: a receipt/2 has a batch object");
     if (!is_hex64(get("leaf"))) p.add("receipt leaf: expected 64 lower-case hex digits, found " + brief(get("leaf")));
     for (const char* f : {"code", "election", "manifest", "signature"})
       if (!get(f).is_string()) p.add(std::string("receipt ") + f + ": must be text");
-    return {p, "a receipt/1 document"};
+    return {p, std::string("a ") + (batched ? "receipt/2" : "receipt/1") + " document"};
   }
 
   Outcome signature() {
     Problems p;
     if (r_.key_hex.empty()) return unchecked("the record names no signing key");
+    if (get("allot") == "receipt/2") {
+      const std::string problem = receipt::check_batch(receipt_, r_.key_hex);
+      if (!problem.empty()) {
+        p.add("receipt signature: " + problem);
+        return {p, ""};
+      }
+      return {p, "in a batch of " + num(get("batch").at("size").get<std::uint64_t>()) +
+                     " receipts signed by the election's key " + brief_hash(r_.key_hex)};
+    }
     if (!record::signature_ok(receipt_, r_.key_hex))
       p.add("receipt signature: does not verify with the election's key " + r_.key_hex);
     return {p, "signed by the election's key " + brief_hash(r_.key_hex)};

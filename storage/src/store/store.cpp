@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <cstring>
 #include <ctime>
@@ -21,6 +22,7 @@
 #include "allot/storage/crypto.hpp"
 #include "allot/storage/manifest.hpp"
 #include "allot/storage/merkle.hpp"
+#include "allot/storage/receipt.hpp"
 #include "schema.hpp"
 #include "writer.hpp"
 
@@ -123,6 +125,39 @@ struct Store::Impl {
 
   // Writer-thread only.
   std::map<std::string, LogHead> heads;
+
+  // Receipts. Each cast that stores a ballot leaves its statement here (writer
+  // thread); once the group's commit is durable, one signature covers them all.
+  struct ReceiptSlot {
+    json statement;
+    json document;  // the signed receipt/2, set after the commit
+  };
+  std::vector<ReceiptSlot*> group_receipts;  // writer thread only
+  std::atomic<std::uint64_t> receipts_made{0}, receipt_signatures{0};
+
+  // Signs `statements` as one batch and counts it.
+  std::vector<json> sign_receipts(const std::vector<json>& statements) {
+    auto out = receipt::sign_batch(statements, key);
+    receipts_made += out.size();
+    ++receipt_signatures;
+    return out;
+  }
+
+  // After a group's commit (writer thread). A failure leaves the documents unset:
+  // each cast then signs its own receipt and reports what failed.
+  void sign_group_receipts() noexcept {
+    std::vector<ReceiptSlot*> slots;
+    slots.swap(group_receipts);
+    if (slots.empty()) return;
+    try {
+      std::vector<json> statements;
+      statements.reserve(slots.size());
+      for (const auto* slot : slots) statements.push_back(slot->statement);
+      auto docs = sign_receipts(statements);
+      for (std::size_t i = 0; i < slots.size(); ++i) slots[i]->document = std::move(docs[i]);
+    } catch (...) {
+    }
+  }
 
   Impl(Options o, crypto::SigningKey k) : opts(std::move(o)), key(std::move(k)) {}
 
@@ -511,7 +546,13 @@ Store::Store(Options options) {
     throw refuse("unavailable", e.what());
   }
   Impl* impl = impl_.get();
-  impl_->writer = std::make_unique<Writer>(impl_->db_path, impl_->opts.group_max, [impl] { impl->heads.clear(); });
+  impl_->writer = std::make_unique<Writer>(
+      impl_->db_path, impl_->opts.group_max,
+      [impl] {
+        impl->heads.clear();
+        impl->group_receipts.clear();  // their ballots were rolled back
+      },
+      [impl] { impl->sign_group_receipts(); });
 }
 
 Store::~Store() {
@@ -527,6 +568,7 @@ int Store::schema_version() const {
 std::string Store::signing_key_hex() const { return impl_->key_hex; }
 const Options& Store::options() const { return impl_->opts; }
 WriterStats Store::writer_stats() const { return impl_->writer->stats(); }
+ReceiptStats Store::receipt_stats() const { return {impl_->receipts_made.load(), impl_->receipt_signatures.load()}; }
 
 // --- officers -------------------------------------------------------------------
 
@@ -1166,21 +1208,11 @@ json Store::result(const std::string& election) const {
 
 namespace {
 
-Receipt make_receipt(const std::string& election, const std::string& manifest_hash, const merkle::Hash& leaf,
-                     const crypto::SigningKey& key) {
-  Receipt r;
-  r.leaf = crypto::to_hex(leaf);
+// The code a voter notes down: the first 50 bits of the leaf, as XXXXX-XXXXX.
+std::string receipt_code(const merkle::Hash& leaf) {
   const std::string code =
       codes::base32_prefix(std::string(reinterpret_cast<const char*>(leaf.data()), leaf.size()), 10);
-  r.code = code.substr(0, 5) + "-" + code.substr(5);
-  // Ed25519 is deterministic: a receipt made again for the same leaf is the same.
-  r.document = record::sign(json{{"allot", "receipt/1"},
-                                 {"code", r.code},
-                                 {"election", election},
-                                 {"leaf", r.leaf},
-                                 {"manifest", manifest_hash}},
-                            key);
-  return r;
+  return code.substr(0, 5) + "-" + code.substr(5);
 }
 
 // The ballot stored earlier with this idempotency key: its leaf and channel.
@@ -1243,14 +1275,21 @@ Receipt Store::Impl::cast(const std::string& election, const std::string& typed,
     if (!f.repeat) f.credential = find_credential(db, election, h);
     return f;
   });
-  auto receipt = [&](const Stored& s, bool repeat) {
+  // The receipt of a stored ballot: signed with its commit group when `signed_doc`
+  // is set, alone otherwise (a repeat, or when the group's signing failed).
+  auto receipt = [&](const Stored& s, bool repeat, json signed_doc) {
     if (kiosk_only && s.channel != "kiosk") refuse_not_kiosk();
-    Receipt r = make_receipt(election, info->hash, s.leaf, key);
+    Receipt r;
+    r.leaf = crypto::to_hex(s.leaf);
+    r.code = receipt_code(s.leaf);
+    r.document = signed_doc.is_object()
+                     ? std::move(signed_doc)
+                     : sign_receipts({receipt::statement(r.code, election, r.leaf, info->hash)}).front();
     r.channel = s.channel;
     r.repeat = repeat;
     return r;
   };
-  if (found.repeat) return receipt(*found.repeat, true);
+  if (found.repeat) return receipt(*found.repeat, true, nullptr);
   const auto& row = found.credential;
   if (kiosk_only && row && row->kind != "kiosk") refuse_not_kiosk();
   if (kiosk_only && !row)
@@ -1268,6 +1307,7 @@ Receipt Store::Impl::cast(const std::string& election, const std::string& typed,
     Stored ballot;
     bool repeat = false;
   };
+  ReceiptSlot slot;
   const Outcome out = write([&](Connection& db) -> Outcome {
     Impl::require_state(db, election, {"open"}, "vote");  // it may have closed meanwhile
     // A token of a kiosk retired meanwhile is not used (the trigger refuses it too).
@@ -1293,9 +1333,12 @@ Receipt Store::Impl::cast(const std::string& election, const std::string& typed,
       bind_blob(ins, 3, blob_of(fresh));
       ins.exec();
     }
+    // Last: nothing after this can fail and roll the ballot back.
+    slot.statement = receipt::statement(receipt_code(fresh), election, crypto::to_hex(fresh), info->hash);
+    group_receipts.push_back(&slot);
     return Outcome{Stored{fresh, channel}, false};
   });
-  return receipt(out.ballot, out.repeat);
+  return receipt(out.ballot, out.repeat, std::move(slot.document));
 }
 
 std::int64_t Store::turnout(const std::string& election) const {

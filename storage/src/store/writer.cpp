@@ -81,8 +81,12 @@ void rethrow_sqlite(const SQLite::Exception& e) {
   throw StoreError("unavailable", "the store failed (" + msg + "); nothing was saved");
 }
 
-Writer::Writer(const std::string& db_path, std::size_t group_max, std::function<void()> on_group_failed)
-    : path_(db_path), group_max_(group_max == 0 ? 1 : group_max), on_group_failed_(std::move(on_group_failed)) {
+Writer::Writer(const std::string& db_path, std::size_t group_max, std::function<void()> on_group_failed,
+               std::function<void()> on_group_committed)
+    : path_(db_path),
+      group_max_(group_max == 0 ? 1 : group_max),
+      on_group_failed_(std::move(on_group_failed)),
+      on_group_committed_(std::move(on_group_committed)) {
   // Open on the calling thread first so a bad path fails the constructor.
   open_connection(path_, true);
   checkpoint_thread_ = std::thread([this] {
@@ -263,6 +267,8 @@ void Writer::loop() {
             err = std::make_exception_ptr(
                 StoreError("unavailable", "the store could not save this group of requests; nothing was saved"));
         if (on_group_failed_) on_group_failed_();
+      } else if (on_group_committed_) {
+        on_group_committed_();
       }
     }
     {

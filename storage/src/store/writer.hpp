@@ -80,8 +80,11 @@ class Writer {
   using Job = std::function<void(Connection&)>;
 
   // `on_group_failed` runs on the writer thread after a group rolled back, so the
-  // owner can drop caches built from the uncommitted state.
-  Writer(const std::string& db_path, std::size_t group_max, std::function<void()> on_group_failed);
+  // owner can drop caches built from the uncommitted state. `on_group_committed`
+  // runs there after a group's commit is durable and before any of its requests
+  // returns (the store signs the group's receipts); it must not throw.
+  Writer(const std::string& db_path, std::size_t group_max, std::function<void()> on_group_failed,
+         std::function<void()> on_group_committed = {});
   ~Writer();
   Writer(const Writer&) = delete;
   Writer& operator=(const Writer&) = delete;
@@ -119,6 +122,7 @@ class Writer {
   std::string path_;
   std::size_t group_max_;
   std::function<void()> on_group_failed_;
+  std::function<void()> on_group_committed_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::deque<Item> queue_;

@@ -19,7 +19,7 @@ function receiptFile(receipt) {
   }, null, 2) + '\n';
 }
 
-// receipt: {election, code, leaf, receipt (the signed receipt/1 document)}
+// receipt: {election, code, leaf, receipt (the signed receipt/2 document)}
 export function receiptContent(receipt) {
   return [
     h('p', { class: 'notice notice--success ballot-receipt__thanks' }, t('voter.receipt_thanks')),

@@ -125,6 +125,11 @@ struct WriterStats {
   std::uint64_t wal_checkpoints = 0;
 };
 
+struct ReceiptStats {
+  std::uint64_t receipts = 0;    // receipt documents made (repeats included)
+  std::uint64_t signatures = 0;  // Ed25519 signatures they needed: one per batch
+};
+
 struct PaperOutcome {
   std::string status;   // pending | matched | disputed | resolved | spoiled
   std::string message;  // for the officer
@@ -144,6 +149,8 @@ class Store {
   std::string signing_key_hex() const;  // Ed25519 public key
   const Options& options() const;
   WriterStats writer_stats() const;
+  // Receipts signed so far, and the signatures that covered them (one per batch).
+  ReceiptStats receipt_stats() const;
 
   // --- officers -------------------------------------------------------------
   void create_user(const std::string& actor, const std::string& username, const std::string& password, Role role);
