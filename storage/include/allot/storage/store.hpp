@@ -66,7 +66,7 @@ struct Options {
 };
 
 struct Receipt {
-  nlohmann::json document;  // signed receipt/1
+  nlohmann::json document;  // signed receipt/2 (storage/include/allot/storage/receipt.hpp)
   std::string code;         // "XXXXX-XXXXX"
   std::string leaf;         // leaf hash, hex
   std::string channel;      // the ballot's channel: "online" (a voting code) or "kiosk" (a kiosk token)

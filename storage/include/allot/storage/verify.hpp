@@ -31,9 +31,10 @@ struct Report {
 Report verify_files(const record::Files& files);
 Report verify_record(const std::filesystem::path& dir);
 
-// Checks a voter's receipt (receipt/1 JSON) against a record: signature by the
-// record's key, same election and manifest, the leaf is a ballot of the log, and its
-// inclusion proof against the final checkpoint verifies.
+// Checks a voter's receipt (receipt/2, or receipt/1 of earlier versions) against a
+// record: signed by the record's key (for receipt/2 through its batch proof), same
+// election and manifest, the leaf is a ballot of the log, and its inclusion proof
+// against the final checkpoint verifies.
 Report verify_receipt(const record::Files& files, const nlohmann::json& receipt);
 
 }  // namespace allot::verify
