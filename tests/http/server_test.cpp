@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "allot/http/server.hpp"
+#include "server_metrics.hpp"
 #include "http_client.hpp"
 
 namespace allot::http {
@@ -815,6 +816,29 @@ std::vector<json> log_lines(const std::string& text) {
   std::istringstream in(text);
   for (std::string line; std::getline(in, line);) out.push_back(json::parse(line));
   return out;
+}
+
+// The hand-written line is exactly what the JSON library writes for the same fields.
+TEST(ServerTest, AccessLogLineIsTheJsonLibrarysLine) {
+  const auto now = std::chrono::system_clock::time_point(std::chrono::milliseconds(1772366400125));
+  const std::vector<std::string> texts = {"127.0.0.1", "::1", "POST", "/api/v1/elections/{id}/ballot", "",
+                                          "a\"quote", "back\\slash", "tab\there", "caf\xc3\xa9",
+                                          "bad \xff utf-8", std::string("nul\0byte", 8), "\x7f"};
+  const std::vector<double> times = {0, 0.0004, 0.0005, 0.001, 1, 3, 12.5, 0.1234, 99.9999, 123456.789, 1e9};
+  for (const auto& text : texts)
+    for (double ms : times) {
+      allot::http::detail::AccessEntry e{text, "GET", text, 201, ms, 1234};
+      nlohmann::ordered_json j;
+      j["time"] = allot::http::detail::rfc3339_utc(now);
+      j["client"] = e.client;
+      j["method"] = e.method;
+      j["route"] = e.route;
+      j["status"] = e.status;
+      j["ms"] = static_cast<double>(static_cast<long long>(e.ms * 1000.0 + 0.5)) / 1000.0;
+      j["bytes"] = e.bytes;
+      EXPECT_EQ(allot::http::detail::access_log_line(e, now),
+                j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
+    }
 }
 
 TEST(ServerTest, AccessLogHoldsNoCodesTokensOrQueries) {

@@ -9,7 +9,6 @@
 #include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <openssl/kdf.h>
 #include <openssl/params.h>
 #include <openssl/pem.h>
@@ -19,10 +18,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <array>
 #include <cerrno>
 #include <charconv>
 #include <climits>
 #include <cstring>
+#include <initializer_list>
 #include <memory>
 #include <vector>
 
@@ -150,14 +152,32 @@ std::string errno_text(int err) { return std::strerror(err); }
 
 // ---- hashing and hex ----
 
-Hash sha256(std::string_view bytes) {
+namespace {
+
+// One SHA-256 context per thread, reset for each hash: the one-shot EVP_Digest
+// allocates and frees a context every call, which showed in the voting path's
+// profile (docs/PERFORMANCE.md).
+EVP_MD_CTX* thread_sha256_ctx() {
+  thread_local MdCtx ctx(EVP_MD_CTX_new());
+  if (!ctx) fail("EVP_MD_CTX_new failed");
+  return ctx.get();
+}
+
+// SHA-256 of the concatenation of `parts`.
+Hash sha256_of(std::initializer_list<std::string_view> parts) {
+  EVP_MD_CTX* ctx = thread_sha256_ctx();
   Hash h;
   unsigned int len = 0;
-  if (EVP_Digest(bytes_of(bytes), bytes.size(), h.data(), &len, sha256_md(), nullptr) != 1 ||
-      len != h.size())
-    fail("SHA-256 failed");
+  bool ok = EVP_DigestInit_ex2(ctx, sha256_md(), nullptr) == 1;
+  for (auto part : parts) ok = ok && EVP_DigestUpdate(ctx, part.data(), part.size()) == 1;
+  ok = ok && EVP_DigestFinal_ex(ctx, h.data(), &len) == 1 && len == h.size();
+  if (!ok) fail("SHA-256 failed");
   return h;
 }
+
+}  // namespace
+
+Hash sha256(std::string_view bytes) { return sha256_of({bytes}); }
 
 std::string to_hex(const unsigned char* data, std::size_t size) {
   static constexpr char kDigits[] = "0123456789abcdef";
@@ -199,15 +219,29 @@ Hash hash_from_hex(std::string_view hex) {
 
 std::string sha256_hex(std::string_view bytes) { return to_hex(sha256(bytes)); }
 
+// RFC 2104 over the thread's SHA-256 context: OpenSSL's HMAC() looks the MAC
+// algorithm up by name on every call, which cost more than the hashing itself.
 Hash hmac_sha256(std::string_view key, std::string_view message) {
-  Hash h;
-  unsigned int len = 0;
-  if (key.size() > static_cast<std::size_t>(INT_MAX)) throw CryptoError("HMAC key too long");
-  if (!HMAC(sha256_md(), bytes_of(key), static_cast<int>(key.size()), bytes_of(message),
-            message.size(), h.data(), &len) ||
-      len != h.size())
-    fail("HMAC-SHA-256 failed");
-  return h;
+  constexpr std::size_t kBlock = 64;
+  std::array<char, kBlock> k{};
+  if (key.size() > kBlock) {
+    const Hash kh = sha256(key);
+    std::copy(kh.begin(), kh.end(), k.begin());
+  } else {
+    std::copy(key.begin(), key.end(), k.begin());
+  }
+  std::array<char, kBlock> ipad{}, opad{};
+  for (std::size_t i = 0; i < kBlock; ++i) {
+    ipad[i] = static_cast<char>(k[i] ^ 0x36);
+    opad[i] = static_cast<char>(k[i] ^ 0x5c);
+  }
+  const Hash inner = sha256_of({std::string_view(ipad.data(), kBlock), message});
+  const Hash out = sha256_of({std::string_view(opad.data(), kBlock),
+                              std::string_view(reinterpret_cast<const char*>(inner.data()), inner.size())});
+  OPENSSL_cleanse(k.data(), k.size());
+  OPENSSL_cleanse(ipad.data(), ipad.size());
+  OPENSSL_cleanse(opad.data(), opad.size());
+  return out;
 }
 
 std::string random_bytes(std::size_t n) {
