@@ -1,5 +1,6 @@
 #include "allot/storage/receipt.hpp"
 
+#include <stdexcept>
 #include <utility>
 
 #include "allot/storage/canonical.hpp"
@@ -63,23 +64,32 @@ bool is_hex64(const json& v) {
 
 }  // namespace
 
+crypto::Hash statement_leaf(const json& statement) { return merkle::leaf_hash(canonical::dump(statement)); }
+
+SignedBatch::SignedBatch(std::vector<Hash> leaves, const crypto::SigningKey& key) {
+  if (leaves.empty()) throw std::invalid_argument("a receipt batch has at least one statement");
+  const std::size_t n = leaves.size();
+  levels_ = levels_of(std::move(leaves));
+  root_hex_ = crypto::to_hex(levels_.back().front());
+  signature_hex_ = crypto::to_hex(key.sign(canonical::signing_bytes(batch_document(root_hex_, n))));
+}
+
+json SignedBatch::receipt(json statement, std::size_t index) const {
+  if (index >= size()) throw std::out_of_range("a receipt's index is outside its batch");
+  statement["batch"] = json{{"index", index}, {"path", path_of(levels_, index)}, {"root", root_hex_}, {"size", size()}};
+  statement["signature"] = signature_hex_;
+  return statement;
+}
+
 std::vector<json> sign_batch(const std::vector<json>& statements, const crypto::SigningKey& key) {
   if (statements.empty()) return {};
   std::vector<Hash> leaves;
   leaves.reserve(statements.size());
-  for (const auto& s : statements) leaves.push_back(merkle::leaf_hash(canonical::dump(s)));
-  const auto levels = levels_of(std::move(leaves));
-  const std::string root = crypto::to_hex(levels.back().front());
-  const std::string signature =
-      crypto::to_hex(key.sign(canonical::signing_bytes(batch_document(root, statements.size()))));
+  for (const auto& s : statements) leaves.push_back(statement_leaf(s));
+  const SignedBatch batch(std::move(leaves), key);
   std::vector<json> out;
   out.reserve(statements.size());
-  for (std::size_t i = 0; i < statements.size(); ++i) {
-    json r = statements[i];
-    r["batch"] = json{{"index", i}, {"path", path_of(levels, i)}, {"root", root}, {"size", statements.size()}};
-    r["signature"] = signature;
-    out.push_back(std::move(r));
-  }
+  for (std::size_t i = 0; i < statements.size(); ++i) out.push_back(batch.receipt(statements[i], i));
   return out;
 }
 

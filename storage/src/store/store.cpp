@@ -126,35 +126,39 @@ struct Store::Impl {
   // Writer-thread only.
   std::map<std::string, LogHead> heads;
 
-  // Receipts. Each cast that stores a ballot leaves its statement here (writer
-  // thread); once the group's commit is durable, one signature covers them all.
+  // Receipts. Each cast that stores a ballot leaves its statement's leaf here
+  // (writer thread); once the group's commit is durable, the writer signs one tree
+  // over them all, and each cast then makes its own receipt from that tree.
   struct ReceiptSlot {
-    json statement;
-    json document;  // the signed receipt/2, set after the commit
+    crypto::Hash leaf{};                             // receipt::statement_leaf
+    std::shared_ptr<const receipt::SignedBatch> batch;  // set after the commit
+    std::size_t index = 0;                           // the leaf's place in `batch`
   };
   std::vector<ReceiptSlot*> group_receipts;  // writer thread only
   std::atomic<std::uint64_t> receipts_made{0}, receipt_signatures{0};
 
-  // Signs `statements` as one batch and counts it.
-  std::vector<json> sign_receipts(const std::vector<json>& statements) {
-    auto out = receipt::sign_batch(statements, key);
-    receipts_made += out.size();
+  // The signed tree over `leaves`, counted.
+  std::shared_ptr<const receipt::SignedBatch> sign_receipt_batch(std::vector<crypto::Hash> leaves) {
+    auto batch = std::make_shared<const receipt::SignedBatch>(std::move(leaves), key);
     ++receipt_signatures;
-    return out;
+    return batch;
   }
 
-  // After a group's commit (writer thread). A failure leaves the documents unset:
+  // After a group's commit (writer thread). A failure leaves the batches unset:
   // each cast then signs its own receipt and reports what failed.
   void sign_group_receipts() noexcept {
     std::vector<ReceiptSlot*> slots;
     slots.swap(group_receipts);
     if (slots.empty()) return;
     try {
-      std::vector<json> statements;
-      statements.reserve(slots.size());
-      for (const auto* slot : slots) statements.push_back(slot->statement);
-      auto docs = sign_receipts(statements);
-      for (std::size_t i = 0; i < slots.size(); ++i) slots[i]->document = std::move(docs[i]);
+      std::vector<crypto::Hash> leaves;
+      leaves.reserve(slots.size());
+      for (const auto* slot : slots) leaves.push_back(slot->leaf);
+      const auto batch = sign_receipt_batch(std::move(leaves));
+      for (std::size_t i = 0; i < slots.size(); ++i) {
+        slots[i]->batch = batch;
+        slots[i]->index = i;
+      }
     } catch (...) {
     }
   }
@@ -1275,16 +1279,22 @@ Receipt Store::Impl::cast(const std::string& election, const std::string& typed,
     if (!f.repeat) f.credential = find_credential(db, election, h);
     return f;
   });
-  // The receipt of a stored ballot: signed with its commit group when `signed_doc`
-  // is set, alone otherwise (a repeat, or when the group's signing failed).
-  auto receipt = [&](const Stored& s, bool repeat, json signed_doc) {
+  // The receipt of a stored ballot: from its commit group's signed tree when
+  // `slot` has one, signed alone otherwise (a repeat, or when the group's signing
+  // failed).
+  auto receipt = [&](const Stored& s, bool repeat, const ReceiptSlot* slot) {
     if (kiosk_only && s.channel != "kiosk") refuse_not_kiosk();
     Receipt r;
     r.leaf = crypto::to_hex(s.leaf);
     r.code = receipt_code(s.leaf);
-    r.document = signed_doc.is_object()
-                     ? std::move(signed_doc)
-                     : sign_receipts({receipt::statement(r.code, election, r.leaf, info->hash)}).front();
+    json statement = receipt::statement(r.code, election, r.leaf, info->hash);
+    if (slot && slot->batch) {
+      r.document = slot->batch->receipt(std::move(statement), slot->index);
+    } else {
+      const auto alone = sign_receipt_batch({receipt::statement_leaf(statement)});
+      r.document = alone->receipt(std::move(statement), 0);
+    }
+    ++receipts_made;
     r.channel = s.channel;
     r.repeat = repeat;
     return r;
@@ -1308,6 +1318,8 @@ Receipt Store::Impl::cast(const std::string& election, const std::string& typed,
     bool repeat = false;
   };
   ReceiptSlot slot;
+  slot.leaf =
+      receipt::statement_leaf(receipt::statement(receipt_code(fresh), election, crypto::to_hex(fresh), info->hash));
   const Outcome out = write([&](Connection& db) -> Outcome {
     Impl::require_state(db, election, {"open"}, "vote");  // it may have closed meanwhile
     // A token of a kiosk retired meanwhile is not used (the trigger refuses it too).
@@ -1334,11 +1346,10 @@ Receipt Store::Impl::cast(const std::string& election, const std::string& typed,
       ins.exec();
     }
     // Last: nothing after this can fail and roll the ballot back.
-    slot.statement = receipt::statement(receipt_code(fresh), election, crypto::to_hex(fresh), info->hash);
     group_receipts.push_back(&slot);
     return Outcome{Stored{fresh, channel}, false};
   });
-  return receipt(out.ballot, out.repeat, std::move(slot.document));
+  return receipt(out.ballot, out.repeat, out.repeat ? nullptr : &slot);
 }
 
 std::int64_t Store::turnout(const std::string& election) const {

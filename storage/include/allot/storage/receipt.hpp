@@ -28,8 +28,27 @@ nlohmann::json statement(const std::string& code, const std::string& election, c
 // The document the key signs for a batch: {"allot":"receipt-batch/1","root":hex,"size":n}.
 nlohmann::json batch_document(const std::string& root_hex, std::uint64_t size);
 
-// The receipt/2 documents of `statements`, in order, under one signature: each is its
-// statement plus "batch" {"index","path","root","size"} and "signature".
+// A statement's leaf in its batch tree: SHA-256(0x00 || canonical bytes).
+crypto::Hash statement_leaf(const nlohmann::json& statement);
+
+// One batch tree over statement leaves, and the key's signature of its root and size.
+// Making it costs the tree's hashes and one signature; the receipts are then made
+// from it one by one, by whoever holds each statement.
+class SignedBatch {
+ public:
+  // Throws std::invalid_argument for no leaves, and what signing throws.
+  SignedBatch(std::vector<crypto::Hash> leaves, const crypto::SigningKey& key);
+  std::size_t size() const { return levels_.front().size(); }
+  // The receipt/2 of `statement`, whose leaf is leaf `index` of this batch: the
+  // statement plus "batch" {"index","path","root","size"} and "signature".
+  nlohmann::json receipt(nlohmann::json statement, std::size_t index) const;
+
+ private:
+  std::vector<std::vector<crypto::Hash>> levels_;  // the leaves first, the root last
+  std::string root_hex_, signature_hex_;
+};
+
+// The receipt/2 documents of `statements`, in order, under one signature.
 std::vector<nlohmann::json> sign_batch(const std::vector<nlohmann::json>& statements,
                                        const crypto::SigningKey& key);
 
