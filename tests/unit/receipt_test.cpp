@@ -68,6 +68,19 @@ TEST(Receipt, ABatchOfOneIsTheSameEachTime) {
   EXPECT_EQ(a[0].at("batch").at("path"), json::array());
 }
 
+TEST(Receipt, SignedBatchRefusesNoLeavesAndAnIndexOutside) {
+  EXPECT_THROW(receipt::SignedBatch({}, test_key()), std::invalid_argument);
+  const auto st = statements(3);
+  const receipt::SignedBatch batch({receipt::statement_leaf(st[0]), receipt::statement_leaf(st[1]),
+                                    receipt::statement_leaf(st[2])},
+                                   test_key());
+  EXPECT_EQ(batch.size(), 3u);
+  EXPECT_EQ(batch.receipt(st[1], 1), receipt::sign_batch(st, test_key())[1]);
+  EXPECT_THROW(batch.receipt(st[1], 3), std::out_of_range);
+  // A statement given with another statement's index does not verify.
+  EXPECT_NE(receipt::check_batch(batch.receipt(st[1], 2), key_hex()), "");
+}
+
 TEST(Receipt, CheckBatchNamesWhatIsWrong) {
   const auto receipts = receipt::sign_batch(statements(5), test_key());
   const json good = receipts[2];
