@@ -132,6 +132,46 @@ export async function launchBrowser() {
   });
 }
 
+// What every page of this test file did, for a failing run: each page's console
+// messages, page errors, failed requests and answers of 400 or more, with the time
+// since the file started. Printed (the last lines of each page) when the process
+// exits with a failure, so that a failure seen once in CI can be read afterwards.
+const started = Date.now();
+const pageLogs = [];
+const kLogLines = 60;
+process.on('exit', (code) => {
+  if (code === 0 || code === 77 || pageLogs.length === 0) return;
+  const out = ['', `--- what the ${pageLogs.length} page(s) of this file did (last ${kLogLines} lines each) ---`];
+  pageLogs.forEach((log, i) => {
+    out.push(`page ${i + 1}:`);
+    for (const line of log.slice(-kLogLines)) out.push(`  ${line}`);
+  });
+  process.stderr.write(`${out.join('\n')}\n`);
+});
+
+function recordPage(page) {
+  const log = [];
+  pageLogs.push(log);
+  const note = (text) => log.push(`${String(Date.now() - started).padStart(6)} ms  ${text}`);
+  const pathOf = (url) => {
+    try {
+      const u = new URL(url);
+      return u.pathname + u.search;
+    } catch {
+      return url;
+    }
+  };
+  page.on('console', (m) => note(`console.${m.type()}: ${m.text()}`));
+  page.on('pageerror', (e) => note(`page error: ${e.message}`));
+  page.on('requestfailed', (r) => note(`request failed: ${r.method()} ${pathOf(r.url())} (${r.failure()?.errorText})`));
+  page.on('response', (r) => {
+    if (r.status() >= 400) note(`answer ${r.status()}: ${r.request().method()} ${pathOf(r.url())}`);
+  });
+  page.on('framenavigated', (f) => {
+    if (f === page.mainFrame()) note(`at ${pathOf(f.url())}`);
+  });
+}
+
 // A new page in its own context. Collects page errors, console errors and CSP
 // violations in page.problems; assertClean(page) fails the test on any.
 // options: {viewport, locale, offline, allow: [regexes of console errors that are expected]}
@@ -143,6 +183,7 @@ export async function newPage(browser, options = {}) {
     acceptDownloads: true,
   });
   const page = await context.newPage();
+  recordPage(page);
   page.problems = [];
   const allowed = options.allow || [];
   page.on('pageerror', (e) => page.problems.push(`page error: ${e.message}`));
