@@ -89,6 +89,7 @@ struct VoterSession {
   std::string election;
   std::string code;  // normalized voting code or kiosk token
   std::string district;
+  store::CredentialInfo credential;  // as read at the exchange (the cast needs no read)
   Clock::time_point expires;
   // After a successful cast: the idempotency key and the receipt answered.
   bool finished = false;

@@ -48,17 +48,19 @@ Response Api::Impl::session_exchange(Ctx& c) {
   f.only({"code"});
   const std::string typed = f.text("code", 64, true);
 
-  std::string district;
+  store::CredentialInfo info;
   try {
-    district = store.credential_info(c.id(), typed).district;
+    info = store.credential_info(c.id(), typed);
   } catch (const store::StoreError& e) {
     if (e.code == "unknown_code" || e.code == "invalid") count_code_failure(client, t);
     throw;
   }
+  const std::string district = info.district;
   detail::VoterSession s;
   s.election = c.id();
   s.code = codes::parse_code(typed).normalized;
   s.district = district;
+  s.credential = std::move(info);
   s.expires = t + opt.voter_session_ttl;
   const std::string token = detail::new_token();
   const std::string key = detail::token_key(token);
@@ -115,7 +117,7 @@ Response Api::Impl::ballot_post(Ctx& c) {
     throw ApiError(409, "already_used", "your ballot has been cast: this ballot session is over");
   }
 
-  const store::Receipt r = store.cast(c.id(), s.code, answers, ikey);
+  const store::Receipt r = store.cast(c.id(), s.code, s.credential, answers, ikey);
   const json out = receipt_json(r);
   {
     std::lock_guard lk(mu);

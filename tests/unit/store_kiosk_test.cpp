@@ -12,6 +12,7 @@
 
 #include "../../storage/src/store/writer.hpp"
 #include "allot/storage/codes.hpp"
+#include "allot/storage/receipt.hpp"
 #include "allot/storage/store.hpp"
 #include "allot/storage/verify.hpp"
 #include "store_fixture.hpp"
@@ -186,6 +187,48 @@ TEST_F(StoreKioskTest, RetiredKioskTokensStopWorking) {
   EXPECT_EQ(entries_of(*s, "kiosk.retire").at(0).at("actor"), "olga");
   s->close("admin", kE);
   EXPECT_EQ(error_code([&] { s->retire_kiosk("kim", kE, k.id); }), "wrong_state");
+}
+
+// A ballot session's cast skips the read (it knows the credential from the code
+// exchange), but a token that expired or whose kiosk was retired after the exchange
+// is refused by the write, with the same error as a cast that reads first.
+TEST_F(StoreKioskTest, AKnownCredentialIsCheckedAgainByTheWrite) {
+  prepare_election(*s, 0);
+  const auto k = s->register_kiosk("kim", kE, "Market stall", "south");
+  const auto pool = s->issue_kiosk_tokens("kim", kE, k.id, 4, kHour);
+  std::vector<store::CredentialInfo> info;
+  for (const auto& t : pool.tokens) info.push_back(s->credential_info(kE, t));
+  const auto r = s->cast(kE, pool.tokens[0], info[0], answers_for("south"), "session-key-0001");
+  EXPECT_EQ(r.channel, "kiosk");
+  EXPECT_FALSE(r.repeat);
+  EXPECT_EQ(receipt::check_batch(r.document, s->signing_key_hex()), "");
+  const auto again = s->cast(kE, pool.tokens[0], info[0], answers_for("south"), "session-key-0001");
+  EXPECT_TRUE(again.repeat);
+  EXPECT_EQ(again.leaf, r.leaf);
+  EXPECT_EQ(error_code([&] { s->cast(kE, pool.tokens[0], info[0], answers_for("south"), "session-key-0002"); }),
+            "already_used");
+  // Used by another path after this session's exchange.
+  s->cast(kE, pool.tokens[1], answers_for("south"));
+  EXPECT_EQ(error_code([&] { s->cast(kE, pool.tokens[1], info[1], answers_for("south"), "session-key-0003"); }),
+            "already_used");
+  // Answers that do not fit the district are refused before anything is written.
+  EXPECT_EQ(error_code([&] { s->cast(kE, pool.tokens[2], info[2], answers_for("north"), "session-key-0004"); }),
+            "invalid");
+  clock.advance(kHour);
+  EXPECT_EQ(error_code([&] { s->cast(kE, pool.tokens[2], info[2], answers_for("south"), "session-key-0005"); }),
+            "expired");
+  EXPECT_EQ(stored_ballots(dir.path(), kE), 2);
+
+  const auto k2 = s->register_kiosk("kim", kE, "Library", "south");
+  const auto pool2 = s->issue_kiosk_tokens("kim", kE, k2.id, 1, kHour);
+  const auto info2 = s->credential_info(kE, pool2.tokens[0]);
+  s->retire_kiosk("olga", kE, k2.id);
+  EXPECT_EQ(error_code([&] { s->cast(kE, pool2.tokens[0], info2, answers_for("south"), "session-key-0006"); }),
+            "retired");
+  s->close("olga", kE);
+  EXPECT_EQ(error_code([&] { s->cast(kE, pool.tokens[3], info[3], answers_for("south"), "session-key-0007"); }),
+            "wrong_state");
+  EXPECT_EQ(stored_ballots(dir.path(), kE), 2);
 }
 
 TEST_F(StoreKioskTest, KioskCastIsExactlyOncePerTokenAndKeyAcrossARestart) {

@@ -470,8 +470,9 @@ struct Store::Impl {
   void insert_tokens(Connection& db, const std::string& election, const std::vector<std::string>& hmacs,
                      const std::string& district, const std::string& kiosk, std::chrono::seconds ttl);
   // Store::cast and Store::cast_kiosk.
+  // `known`: the credential as the caller read it earlier (no read before the write).
   Receipt cast(const std::string& election, const std::string& typed, const json& answers,
-               const std::string& idempotency_key, bool kiosk_only);
+               const std::string& idempotency_key, bool kiosk_only, const CredentialInfo* known = nullptr);
 };
 
 namespace {
@@ -1247,6 +1248,11 @@ Receipt Store::cast(const std::string& election, const std::string& typed, const
   return impl_->cast(election, typed, answers, idempotency_key, false);
 }
 
+Receipt Store::cast(const std::string& election, const std::string& typed, const CredentialInfo& known,
+                    const json& answers, const std::string& idempotency_key) {
+  return impl_->cast(election, typed, answers, idempotency_key, false, &known);
+}
+
 Receipt Store::cast_kiosk(const std::string& election, const std::string& token, const json& answers,
                           const std::string& idempotency_key) {
   if (idempotency_key.empty())
@@ -1255,7 +1261,7 @@ Receipt Store::cast_kiosk(const std::string& election, const std::string& token,
 }
 
 Receipt Store::Impl::cast(const std::string& election, const std::string& typed, const json& answers,
-                          const std::string& idempotency_key, bool kiosk_only) {
+                          const std::string& idempotency_key, bool kiosk_only, const CredentialInfo* known) {
   auto info = manifest_info(election);
   const std::string normalized = parse_typed(typed);
   const std::string h = blob_of(credential_hmac(normalized));
@@ -1272,13 +1278,23 @@ Receipt Store::Impl::cast(const std::string& election, const std::string& typed,
     std::optional<CredentialRow> credential;
     std::optional<Stored> repeat;  // the ballot stored with this key
   };
-  const Found found = read([&](Connection& db) {
-    Impl::require_state(db, election, {"open"}, "vote");
+  // A caller that knows the credential skips this read: the write below checks the
+  // election's state, uses the credential only if it is still usable, and finds a
+  // repeat with the same key; a refusal there gives the same error as here.
+  auto look_up = [&] {
     Found f;
-    if (!ikey.empty()) f.repeat = idempotent_ballot(db, election, ikey);
-    if (!f.repeat) f.credential = find_credential(db, election, h);
-    return f;
-  });
+    if (known) {
+      f.credential = CredentialRow{known->kind, known->district, known->kiosk, false, false, std::nullopt};
+      return f;
+    }
+    return read([&](Connection& db) {
+      Impl::require_state(db, election, {"open"}, "vote");
+      if (!ikey.empty()) f.repeat = idempotent_ballot(db, election, ikey);
+      if (!f.repeat) f.credential = find_credential(db, election, h);
+      return f;
+    });
+  };
+  const Found found = look_up();
   // The receipt of a stored ballot: from its commit group's signed tree when
   // `slot` has one, signed alone otherwise (a repeat, or when the group's signing
   // failed).

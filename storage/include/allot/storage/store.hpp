@@ -229,6 +229,12 @@ class Store {
   // twice. Keys are kept (as an HMAC with the code) only until close.
   Receipt cast(const std::string& election, const std::string& typed, const nlohmann::json& answers,
                const std::string& idempotency_key = "");
+  // As cast, for a caller that read the credential with credential_info earlier (a
+  // voter's ballot session): `known` gives its kind and district, so no read comes
+  // before the write. The write still refuses a credential that is used, expired or
+  // of a retired kiosk by now, with the same errors as cast.
+  Receipt cast(const std::string& election, const std::string& typed, const CredentialInfo& known,
+               const nlohmann::json& answers, const std::string& idempotency_key);
   // As cast, for a kiosk token only (a voting code is refused as unknown_code):
   // the path of a kiosk sending its queued ballots, where the key is required.
   Receipt cast_kiosk(const std::string& election, const std::string& token, const nlohmann::json& answers,
