@@ -130,9 +130,9 @@ struct Store::Impl {
   // (writer thread); once the group's commit is durable, the writer signs one tree
   // over them all, and each cast then makes its own receipt from that tree.
   struct ReceiptSlot {
-    crypto::Hash leaf{};                             // receipt::statement_leaf
+    crypto::Hash leaf{};                                // receipt::statement_leaf
     std::shared_ptr<const receipt::SignedBatch> batch;  // set after the commit
-    std::size_t index = 0;                           // the leaf's place in `batch`
+    std::size_t index = 0;                              // the leaf's place in `batch`
   };
   std::vector<ReceiptSlot*> group_receipts;  // writer thread only
   std::atomic<std::uint64_t> receipts_made{0}, receipt_signatures{0};
@@ -1361,7 +1361,9 @@ Receipt Store::Impl::cast(const std::string& election, const std::string& typed,
       bind_blob(ins, 3, blob_of(fresh));
       ins.exec();
     }
-    // Last: nothing after this can fail and roll the ballot back.
+    // Last, so that only a stored ballot's statement is signed with the group (if
+    // the savepoint's release still failed, the slot is signed but never used: its
+    // cast gets the error). `slot` outlives the signing: this call returns after it.
     group_receipts.push_back(&slot);
     return Outcome{Stored{fresh, channel}, false};
   });
