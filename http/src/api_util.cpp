@@ -71,7 +71,13 @@ Fields::Fields(const json& object, std::string where) : obj_(object), where_(std
   if (!obj_.is_object()) bad_request((where_.empty() ? std::string("the body") : where_) + " must be an object");
 }
 
-std::string Fields::name(const char* key) const { return "\"" + (where_.empty() ? "" : where_ + ".") + key + "\""; }
+std::string Fields::name(const char* key) const {
+  std::string out = "\"";
+  if (!where_.empty()) out += where_ + ".";
+  out += key;
+  out += '"';
+  return out;
+}
 
 void Fields::only(std::initializer_list<const char*> keys) const {
   for (const auto& [k, v] : obj_.items()) {
