@@ -4,6 +4,7 @@
 // invalid UTF-8, trailing bytes) can name the byte offset where it happened.
 #include "allot/storage/canonical.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 
@@ -373,6 +374,17 @@ std::string signing_bytes(const nlohmann::json& object) {
   json copy = object;
   copy.erase("signature");
   return dump(copy);
+}
+
+bool is_hex64(const nlohmann::json& j) {
+  if (!j.is_string()) return false;
+  const auto& s = j.get_ref<const std::string&>();
+  return s.size() == 64 &&
+         std::all_of(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+bool is_count(const nlohmann::json& j) {
+  return (j.is_number_unsigned() || j.is_number_integer()) && j.get<std::int64_t>() >= 0;
 }
 
 }  // namespace allot::canonical

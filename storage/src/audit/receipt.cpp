@@ -53,15 +53,6 @@ json path_of(const std::vector<std::vector<Hash>>& levels, std::size_t index) {
   return path;
 }
 
-bool is_hex64(const json& v) {
-  if (!v.is_string()) return false;
-  const auto& s = v.get_ref<const std::string&>();
-  if (s.size() != 64) return false;
-  for (char c : s)
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  return true;
-}
-
 }  // namespace
 
 crypto::Hash statement_leaf(const json& statement) { return merkle::leaf_hash(canonical::dump(statement)); }
@@ -103,14 +94,13 @@ std::string check_batch(const json& receipt, const std::string& public_key_hex) 
   }
   const json index = batch->value("index", json()), size = batch->value("size", json()),
              root = batch->value("root", json()), path = batch->value("path", json());
-  auto whole = [](const json& v) { return v.is_number_unsigned() || (v.is_number_integer() && v.get<std::int64_t>() >= 0); };
-  if (!whole(index) || !whole(size)) return "batch index and size must be whole numbers";
+  if (!canonical::is_count(index) || !canonical::is_count(size)) return "batch index and size must be whole numbers";
   if (index.get<std::uint64_t>() >= size.get<std::uint64_t>()) return "batch index must be below the batch size";
-  if (!is_hex64(root)) return "batch root must be 64 lower-case hex digits";
+  if (!canonical::is_hex64(root)) return "batch root must be 64 lower-case hex digits";
   if (!path.is_array() || path.size() > 64) return "batch path must be a list of at most 64 hashes";
   std::vector<Hash> proof;
   for (const auto& h : path) {
-    if (!is_hex64(h)) return "every hash of the batch path is 64 lower-case hex digits";
+    if (!canonical::is_hex64(h)) return "every hash of the batch path is 64 lower-case hex digits";
     proof.push_back(crypto::hash_from_hex(h.get<std::string>()));
   }
   json st = receipt;

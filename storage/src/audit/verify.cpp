@@ -71,14 +71,8 @@ bool ends_with(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-bool is_hex64(const json& j) {
-  static const std::regex re("[0-9a-f]{64}");
-  return j.is_string() && std::regex_match(j.get_ref<const std::string&>(), re);
-}
-
-bool is_count(const json& j) {
-  return (j.is_number_unsigned() || j.is_number_integer()) && j.get<std::int64_t>() >= 0;
-}
+using canonical::is_count;
+using canonical::is_hex64;
 
 std::string num(std::size_t n) { return std::to_string(n); }
 

@@ -36,4 +36,9 @@ bool is_canonical(std::string_view bytes);
 // (hex Ed25519 over the canonical bytes of the object without that field).
 std::string signing_bytes(const nlohmann::json& object);  // canonical dump without "signature"
 
+// Field checks shared by the record's verifiers: a string of exactly 64 lower-case
+// hex digits (a hash or a key, as records write them); a whole number >= 0.
+bool is_hex64(const nlohmann::json& j);
+bool is_count(const nlohmann::json& j);
+
 }  // namespace allot::canonical
