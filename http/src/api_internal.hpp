@@ -88,7 +88,6 @@ std::int64_t seconds_until(Clock::time_point later, Clock::time_point now);  // 
 struct VoterSession {
   std::string election;
   std::string code;  // normalized voting code or kiosk token
-  std::string district;
   store::CredentialInfo credential;  // as read at the exchange (the cast needs no read)
   Clock::time_point expires;
   // After a successful cast: the idempotency key and the receipt answered.

@@ -59,7 +59,6 @@ Response Api::Impl::session_exchange(Ctx& c) {
   detail::VoterSession s;
   s.election = c.id();
   s.code = codes::parse_code(typed).normalized;
-  s.district = district;
   s.credential = std::move(info);
   s.expires = t + opt.voter_session_ttl;
   const std::string token = detail::new_token();
@@ -88,16 +87,16 @@ Response Api::Impl::ballot_get(Ctx& c) {
   if (state != "open") throw ApiError(409, "wrong_state", "voting is over: the election is " + state);
   const json m = store.manifest(c.id());
   json contests = json::array();
-  for (auto i : manifest::visible_contests(m, s.district)) contests.push_back(m.at("contests").at(i));
+  for (auto i : manifest::visible_contests(m, s.credential.district)) contests.push_back(m.at("contests").at(i));
   json district_name = json::object();
   if (auto ds = m.find("districts"); ds != m.end())
     for (const auto& d : *ds)
-      if (d.value("id", std::string()) == s.district) district_name = d.value("name", json::object());
+      if (d.value("id", std::string()) == s.credential.district) district_name = d.value("name", json::object());
   return reply(200, json{{"election", c.id()},
                          {"title", m.value("title", json::object())},
                          {"description", m.value("description", json::object())},
                          {"languages", m.value("languages", json::array())},
-                         {"district", s.district},
+                         {"district", s.credential.district},
                          {"district_name", district_name},
                          {"manifest_hash", store.manifest_hash(c.id())},
                          {"contests", contests},
