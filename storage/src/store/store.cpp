@@ -1295,15 +1295,17 @@ Receipt Store::Impl::cast(const std::string& election, const std::string& typed,
     });
   };
   const Found found = look_up();
+  auto statement_of = [&](const merkle::Hash& leaf) {
+    return receipt::statement(receipt_code(leaf), election, crypto::to_hex(leaf), info->hash);
+  };
   // The receipt of a stored ballot: from its commit group's signed tree when
   // `slot` has one, signed alone otherwise (a repeat, or when the group's signing
   // failed).
-  auto receipt = [&](const Stored& s, bool repeat, const ReceiptSlot* slot) {
+  auto receipt = [&](const Stored& s, bool repeat, json statement, const ReceiptSlot* slot) {
     if (kiosk_only && s.channel != "kiosk") refuse_not_kiosk();
     Receipt r;
-    r.leaf = crypto::to_hex(s.leaf);
-    r.code = receipt_code(s.leaf);
-    json statement = receipt::statement(r.code, election, r.leaf, info->hash);
+    r.leaf = statement.at("leaf").get<std::string>();
+    r.code = statement.at("code").get<std::string>();
     if (slot && slot->batch) {
       r.document = slot->batch->receipt(std::move(statement), slot->index);
     } else {
@@ -1315,7 +1317,7 @@ Receipt Store::Impl::cast(const std::string& election, const std::string& typed,
     r.repeat = repeat;
     return r;
   };
-  if (found.repeat) return receipt(*found.repeat, true, nullptr);
+  if (found.repeat) return receipt(*found.repeat, true, statement_of(found.repeat->leaf), nullptr);
   const auto& row = found.credential;
   if (kiosk_only && row && row->kind != "kiosk") refuse_not_kiosk();
   if (kiosk_only && !row)
@@ -1333,9 +1335,9 @@ Receipt Store::Impl::cast(const std::string& election, const std::string& typed,
     Stored ballot;
     bool repeat = false;
   };
+  json fresh_statement = statement_of(fresh);
   ReceiptSlot slot;
-  slot.leaf =
-      receipt::statement_leaf(receipt::statement(receipt_code(fresh), election, crypto::to_hex(fresh), info->hash));
+  slot.leaf = receipt::statement_leaf(fresh_statement);
   const Outcome out = write([&](Connection& db) -> Outcome {
     Impl::require_state(db, election, {"open"}, "vote");  // it may have closed meanwhile
     // A token of a kiosk retired meanwhile is not used (the trigger refuses it too).
@@ -1367,7 +1369,8 @@ Receipt Store::Impl::cast(const std::string& election, const std::string& typed,
     group_receipts.push_back(&slot);
     return Outcome{Stored{fresh, channel}, false};
   });
-  return receipt(out.ballot, out.repeat, out.repeat ? nullptr : &slot);
+  if (out.repeat) return receipt(out.ballot, true, statement_of(out.ballot.leaf), nullptr);
+  return receipt(out.ballot, false, std::move(fresh_statement), &slot);
 }
 
 std::int64_t Store::turnout(const std::string& election) const {
