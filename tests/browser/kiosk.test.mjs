@@ -277,3 +277,31 @@ test('the staff sign-in and set-up screens pass axe in every language', async ()
   await checkA11yEveryLanguage(page, 'kiosk set-up');
   assertClean(page);
 });
+
+test('after staff sign in, the set-up screen is marked busy until its form is drawn', async () => {
+  // The list of elections is held back until the test lets it go, so the page is
+  // seen while it loads (no timing involved).
+  let release;
+  const held = new Promise((r) => { release = r; });
+  let asked;
+  const askedFor = new Promise((r) => { asked = r; });
+  const page = await newPage(browser, { allow: [/status of 401/] });
+  await page.route((url) => url.pathname === '/api/v1/elections', async (route) => {
+    asked();
+    await held;
+    await route.continue();
+  });
+  await open(page, server.url, '/kiosk');
+  await page.waitForSelector('input[autocomplete="username"]');
+  await page.fill('input[autocomplete="username"]', server.demo.officer.username);
+  await page.fill('input[autocomplete="current-password"]', server.demo.officer.password);
+  await page.click('button[type="submit"]');
+  await askedFor;
+  await page.waitForSelector('h1:text("Set up this kiosk")');
+  assert.equal(await page.getAttribute('#main', 'aria-busy'), 'true', 'busy while the elections load');
+  release();
+  await page.waitForSelector('select');
+  await page.waitForFunction(() => !document.getElementById('main').hasAttribute('aria-busy'));
+  assert.equal(await page.evaluate(() => document.activeElement.tagName), 'SELECT', 'the election list takes the focus');
+  assertClean(page);
+});

@@ -202,6 +202,21 @@ async function drawSetup(ctx, me, rerun) {
   if (rerun) election.focus();
 }
 
+// The set-up screen drawn straight after a sign-in, outside the router's render: the
+// page is marked busy while the elections load (as the router marks it), so assistive
+// technology and the tests wait for the finished form, and a failure to load is shown
+// in place of the page.
+async function setupAfterSignIn(ctx, me) {
+  ctx.main.setAttribute('aria-busy', 'true');
+  try {
+    await drawSetup(ctx, me, true);
+  } catch (e) {
+    if (ctx.current()) replace(ctx.main, h('h1', {}, t('kiosk.setup_title')), errorBox(e));
+  } finally {
+    if (ctx.current()) ctx.main.removeAttribute('aria-busy');
+  }
+}
+
 // ---- the resident's screens ---------------------------------------------------------
 
 function drawWelcome(ctx, setup) {
@@ -349,7 +364,7 @@ export default async function render(ctx) {
     const me = await signedIn();
     if (!ctx.current()) return undefined;
     if (!me) {
-      drawSignIn(ctx, (who) => drawSetup(ctx, who, true));
+      drawSignIn(ctx, (who) => setupAfterSignIn(ctx, who));
       return undefined;
     }
     await drawSetup(ctx, me, false);
