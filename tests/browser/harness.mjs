@@ -172,6 +172,33 @@ function recordPage(page) {
   });
 }
 
+// Keeps the page's requests still waiting for an answer (page.inFlight) and a list
+// of those waiting for the count to fall to zero, so a check can wait for the page to
+// have its answers instead of waiting a while.
+function trackRequests(page) {
+  page.inFlight = new Set();
+  page.idleWaiters = [];
+  const done = (r) => {
+    page.inFlight.delete(r);
+    if (page.inFlight.size === 0) for (const wake of page.idleWaiters.splice(0)) wake();
+  };
+  page.on('request', (r) => page.inFlight.add(r));
+  page.on('requestfinished', done);
+  page.on('requestfailed', done);
+}
+
+// Waits until the page has drawn what it was loading: no request of the page is
+// waiting for an answer, the answers have been handled (two animation frames with no
+// new request) and the router is not rendering (no aria-busy on <main>).
+export async function settled(page) {
+  for (;;) {
+    if (page.inFlight.size > 0) await new Promise((wake) => page.idleWaiters.push(wake));
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    await page.waitForFunction(() => !document.getElementById('main').hasAttribute('aria-busy'));
+    if (page.inFlight.size === 0) return;
+  }
+}
+
 // A new page in its own context. Collects page errors, console errors and CSP
 // violations in page.problems; assertClean(page) fails the test on any.
 // options: {viewport, locale, offline, allow: [regexes of console errors that are expected]}
@@ -184,6 +211,7 @@ export async function newPage(browser, options = {}) {
   });
   const page = await context.newPage();
   recordPage(page);
+  trackRequests(page);
   page.problems = [];
   const allowed = options.allow || [];
   page.on('pageerror', (e) => page.problems.push(`page error: ${e.message}`));
@@ -209,9 +237,10 @@ export async function open(page, base, route) {
   await page.waitForFunction(() => !document.getElementById('main').hasAttribute('aria-busy'));
 }
 
-// Runs axe-core (WCAG 2.0/2.1/2.2 A and AA) on the page as it is now and fails with
-// the violations listed. `label` names the page and state in the message.
+// Runs axe-core (WCAG 2.0/2.1/2.2 A and AA) on the page once it has settled (see
+// settled) and fails with the violations listed. `label` names the page and state.
 export async function checkA11y(page, label) {
+  await settled(page);
   const loaded = await page.evaluate(() => typeof window.axe !== 'undefined');
   if (!loaded) await page.evaluate(AXE_SOURCE); // evaluate is not subject to the page's CSP
   const result = await page.evaluate(async () => {
