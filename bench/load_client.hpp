@@ -60,7 +60,7 @@ struct Options {
   std::string ca_file;
   std::string election;
   std::string answers;          // the ballot's "answers" object, as JSON text
-  std::size_t connections = 64;
+  std::size_t connections = 128;
   std::chrono::milliseconds timeout{10000};  // per connect, handshake, request and response
 };
 

@@ -28,7 +28,7 @@ const char* kUsage =
     "  --election ID      the open election the codes belong to\n"
     "  --codes FILE.csv   voting codes, as `allot codes` writes them (first column)\n"
     "  --answers JSON     every voter's answers, e.g. '{\"city\":{\"options\":[\"p1\"]}}'\n"
-    "  --connections N    keep-alive connections, each one voter at a time (default 64)\n"
+    "  --connections N    keep-alive connections, each one voter at a time (default 128)\n"
     "  --voters M         use the first M codes (default: all)\n"
     "  --tls              HTTPS; the certificate is not checked unless --ca is given\n"
     "  --ca FILE          TLS: verify the server's certificate against this PEM file\n"

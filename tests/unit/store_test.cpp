@@ -651,7 +651,9 @@ TEST(StoreConcurrency, DistinctCodesCommitInGroups) {
 TEST(StoreConcurrency, WriteAheadLogIsCopiedBackAndStaysShort) {
   TempDir dir;
   FakeClock clock;
-  Store s(store_options(dir.path(), clock, /*batch_min=*/16));
+  auto options = store_options(dir.path(), clock, /*batch_min=*/16);
+  options.wal_checkpoint_pages = 1000;
+  Store s(options);
   constexpr int kVoters = 400;
   const auto codes = prepare_election(s, kVoters).codes;
   std::uint64_t longest = 0;

@@ -557,7 +557,7 @@ Store::Store(Options options) {
         impl->heads.clear();
         impl->group_receipts.clear();  // their ballots were rolled back
       },
-      [impl] { impl->sign_group_receipts(); });
+      [impl] { impl->sign_group_receipts(); }, impl_->opts.wal_checkpoint_pages);
 }
 
 Store::~Store() {

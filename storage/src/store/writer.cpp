@@ -82,9 +82,10 @@ void rethrow_sqlite(const SQLite::Exception& e) {
 }
 
 Writer::Writer(const std::string& db_path, std::size_t group_max, std::function<void()> on_group_failed,
-               std::function<void()> on_group_committed)
+               std::function<void()> on_group_committed, int checkpoint_pages)
     : path_(db_path),
       group_max_(group_max == 0 ? 1 : group_max),
+      checkpoint_pages_(checkpoint_pages < 1 ? 1 : checkpoint_pages),
       on_group_failed_(std::move(on_group_failed)),
       on_group_committed_(std::move(on_group_committed)) {
   // Open on the calling thread first so a bad path fails the constructor.
@@ -116,7 +117,7 @@ int Writer::on_wal_commit(void* self, sqlite3*, const char*, int pages) {
   {
     std::lock_guard lk(w->mu_);
     w->stats_.wal_pages = static_cast<std::uint64_t>(pages);
-    if (pages >= kWalCheckpointPages && !w->checkpoint_due_) wake = w->checkpoint_due_ = true;
+    if (pages >= w->checkpoint_pages_ && !w->checkpoint_due_) wake = w->checkpoint_due_ = true;
   }
   if (wake) w->checkpoint_cv_.notify_one();
   return SQLITE_OK;

@@ -83,8 +83,10 @@ class Writer {
   // owner can drop caches built from the uncommitted state. `on_group_committed`
   // runs there after a group's commit is durable and before any of its requests
   // returns (the store signs the group's receipts); it must not throw.
+  // `checkpoint_pages`: the log length (pages) at which the checkpoint thread copies
+  // the log back into the database file.
   Writer(const std::string& db_path, std::size_t group_max, std::function<void()> on_group_failed,
-         std::function<void()> on_group_committed = {});
+         std::function<void()> on_group_committed = {}, int checkpoint_pages = 8000);
   ~Writer();
   Writer(const Writer&) = delete;
   Writer& operator=(const Writer&) = delete;
@@ -105,9 +107,6 @@ class Writer {
 
   WriterStats stats() const;
 
-  // The log length (pages) at which the checkpoint thread copies it back.
-  static constexpr int kWalCheckpointPages = 1000;
-
  private:
   struct Item {
     Job job;
@@ -121,6 +120,7 @@ class Writer {
 
   std::string path_;
   std::size_t group_max_;
+  int checkpoint_pages_;
   std::function<void()> on_group_failed_;
   std::function<void()> on_group_committed_;
   mutable std::mutex mu_;

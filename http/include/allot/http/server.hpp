@@ -23,9 +23,11 @@ struct ServerOptions {
   // Handlers may wait for a durable commit (a few milliseconds of fsync): they run on
   // a pool of their own so that the I/O threads keep reading and writing meanwhile,
   // and so that many ballots wait for the same commit (the store's group commit).
-  // 0 runs handlers on the I/O threads. 16 measured better than 64 on 2 cores
-  // (fewer thread hand-offs; docs/PERFORMANCE.md).
-  int handler_threads = 16;
+  // A waiting handler holds its thread, so the pool's size caps how many ballots can
+  // share a commit: 16 threads gave groups of about 10, 128 groups of 35-45 and less
+  // CPU per ballot (docs/PERFORMANCE.md, "Handler threads and commit groups").
+  // 0 runs handlers on the I/O threads.
+  int handler_threads = 128;
   // Optional: given a request's method and path (without the query), whether its
   // handler is quick and never waits for a commit, so it runs on the I/O thread that
   // read it (two thread hand-offs fewer). E.g. exchanging a voting code for a ballot
