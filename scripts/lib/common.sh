@@ -2,7 +2,7 @@
 # Sourced, not run. Idempotent: installs only packages that are not installed yet.
 
 ALLOT_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-ALLOT_PACKAGES=(g++ cmake ninja-build pkg-config libgmp-dev libssl-dev nlohmann-json3-dev libgtest-dev libbenchmark-dev libsqlite3-dev libsqlitecpp-dev libboost1.81-dev clang-14 libclang-rt-14-dev llvm-14)
+ALLOT_PACKAGES=(g++ cmake ninja-build pkg-config libgmp-dev libssl-dev nlohmann-json3-dev libgtest-dev libbenchmark-dev libsqlite3-dev libsqlitecpp-dev libboost1.81-dev libjemalloc-dev clang-14 libclang-rt-14-dev llvm-14)
 
 allot_log() { printf '==> %s\n' "$*"; }
 
