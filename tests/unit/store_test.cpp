@@ -9,6 +9,8 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <functional>
+#include <future>
 #include <iterator>
 #include <latch>
 #include <set>
@@ -644,6 +646,62 @@ TEST(StoreConcurrency, DistinctCodesCommitInGroups) {
   s.close("admin", kE);
   const auto sealed = leaves_of(s.ballots(kE));
   EXPECT_EQ(std::set<std::string>(sealed.begin(), sealed.end()), distinct);
+}
+
+// cast_async: the checks that need no write throw at once; every other outcome
+// arrives through `done` (on the writer thread) as a function that returns the
+// receipt or throws what cast would have thrown.
+TEST(StoreConcurrency, CastAsyncAnswersAsCastDoesWithoutWaiting) {
+  TempDir dir;
+  FakeClock clock;
+  Store s(store_options(dir.path(), clock));
+  constexpr std::size_t kVoters = 48;
+  const auto codes = prepare_election(s, kVoters + 2).codes;
+  std::vector<store::CredentialInfo> known;
+  for (const auto& c : codes) known.push_back(s.credential_info(kE, c));
+
+  // Each done hands its function to the test's thread through a promise.
+  using Finish = std::function<store::Receipt()>;
+  auto cast = [&](std::size_t i, const json& answers, const std::string& key) {
+    auto arrived = std::make_shared<std::promise<Finish>>();
+    auto f = arrived->get_future();
+    s.cast_async(kE, codes[i], known[i], answers, key, [arrived](Finish finish) { arrived->set_value(std::move(finish)); });
+    return f;
+  };
+  std::vector<std::future<Finish>> pending;
+  for (std::size_t i = 0; i < kVoters; ++i)
+    pending.push_back(cast(i, answers_for("", static_cast<unsigned>(i)), "async-key-" + std::to_string(1000 + i)));
+  std::set<std::string> leaves;
+  for (auto& f : pending) {
+    const store::Receipt r = f.get()();
+    EXPECT_FALSE(r.repeat);
+    EXPECT_EQ(r.channel, "online");
+    EXPECT_EQ(receipt::check_batch(r.document, s.signing_key_hex()), "");
+    leaves.insert(r.leaf);
+  }
+  EXPECT_EQ(leaves.size(), kVoters);
+  EXPECT_EQ(stored_ballots(dir.path(), kE), static_cast<int>(kVoters));
+
+  // The same code and key again: the same ballot, marked as a repeat.
+  const store::Receipt again = cast(0, answers_for("", 7), "async-key-1000").get()();
+  EXPECT_TRUE(again.repeat);
+  EXPECT_TRUE(leaves.count(again.leaf));
+  // Another key: refused by the write, through the function.
+  auto other = cast(1, answers_for(""), "async-key-9999").get();
+  EXPECT_EQ(error_code([&] { other(); }), "already_used");
+  // Answers that do not fit: refused at once, and `done` is never called.
+  bool called = false;
+  EXPECT_EQ(error_code([&] {
+              s.cast_async(kE, codes[kVoters], known[kVoters], json{{"nope", 1}}, "async-key-2000",
+                           [&](Finish) { called = true; });
+            }),
+            "invalid");
+  EXPECT_FALSE(called);
+  // Closed meanwhile: refused by the write.
+  s.close("admin", kE);
+  auto closed = cast(kVoters + 1, answers_for(""), "async-key-3000").get();
+  EXPECT_EQ(error_code([&] { closed(); }), "wrong_state");
+  EXPECT_EQ(stored_ballots(dir.path(), kE), static_cast<int>(kVoters));
 }
 
 // The write-ahead log is copied into the database file by the checkpoint thread,

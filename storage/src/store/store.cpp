@@ -91,6 +91,12 @@ void check_actor(const std::string& actor) {
   if (actor.empty()) throw StoreError("invalid", "every officer action needs the name of the officer doing it");
 }
 
+// A stored ballot as a receipt names it: its leaf and channel.
+struct Stored {
+  merkle::Hash leaf{};
+  std::string channel;
+};
+
 struct ManifestInfo {
   json manifest;
   std::string hash;
@@ -473,6 +479,18 @@ struct Store::Impl {
   // `known`: the credential as the caller read it earlier (no read before the write).
   Receipt cast(const std::string& election, const std::string& typed, const json& answers,
                const std::string& idempotency_key, bool kiosk_only, const CredentialInfo* known = nullptr);
+  // The parts of a cast (defined with it, below).
+  struct FreshCast;
+  static json statement_of(const std::string& election, const ManifestInfo& info, const merkle::Hash& leaf);
+  Receipt receipt_for(const Stored& s, bool repeat, json statement, const ReceiptSlot* slot, bool kiosk_only);
+  // Checks a cast and makes its ballot; a repeat found by the read (no `known`)
+  // goes to `repeat` and the result is null.
+  std::shared_ptr<FreshCast> prepare_cast(const std::string& election, const std::string& typed,
+                                          const std::string& idempotency_key, bool kiosk_only,
+                                          const CredentialInfo* known, const json& answers,
+                                          std::optional<Receipt>& repeat);
+  void write_cast(Connection& db, FreshCast& c);
+  Receipt finish_cast(FreshCast& c);
 };
 
 namespace {
@@ -1220,12 +1238,7 @@ std::string receipt_code(const merkle::Hash& leaf) {
   return code.substr(0, 5) + "-" + code.substr(5);
 }
 
-// The ballot stored earlier with this idempotency key: its leaf and channel.
-struct Stored {
-  merkle::Hash leaf{};
-  std::string channel;
-};
-
+// The ballot stored earlier with this idempotency key.
 std::optional<Stored> idempotent_ballot(Connection& db, const std::string& election, const std::string& key) {
   Stmt q(db,
                       "SELECT i.leaf, b.channel FROM idempotency i "
@@ -1260,117 +1273,174 @@ Receipt Store::cast_kiosk(const std::string& election, const std::string& token,
   return impl_->cast(election, token, answers, idempotency_key, true);
 }
 
-Receipt Store::Impl::cast(const std::string& election, const std::string& typed, const json& answers,
-                          const std::string& idempotency_key, bool kiosk_only, const CredentialInfo* known) {
-  auto info = manifest_info(election);
+// One ballot on its way to the store: made and checked on the caller's thread,
+// written by a writer job, turned into a receipt afterwards. Shared between the
+// caller and the job: the writer's group keeps a pointer to `slot` until it signs.
+struct Store::Impl::FreshCast {
+  std::string election;
+  std::shared_ptr<const ManifestInfo> info;
+  std::string h;     // the credential's HMAC
+  std::string ikey;  // the idempotency key's HMAC, "" when none
+  std::int64_t t = 0;
+  bool kiosk_only = false;
+  std::string district, channel, body;
+  merkle::Hash fresh{};
+  json statement;  // the fresh ballot's receipt statement
+  ReceiptSlot slot;
+  // Set by the write: the ballot stored (this one, or the one a concurrent retry
+  // with the same key stored first).
+  Stored ballot;
+  bool repeat = false;
+};
+
+json Store::Impl::statement_of(const std::string& election, const ManifestInfo& info, const merkle::Hash& leaf) {
+  return receipt::statement(receipt_code(leaf), election, crypto::to_hex(leaf), info.hash);
+}
+
+// The receipt of a stored ballot: from its commit group's signed tree when `slot`
+// has one, signed alone otherwise (a repeat, or when the group's signing failed).
+Receipt Store::Impl::receipt_for(const Stored& s, bool repeat, json statement, const ReceiptSlot* slot,
+                                 bool kiosk_only) {
+  if (kiosk_only && s.channel != "kiosk") refuse_not_kiosk();
+  Receipt r;
+  r.leaf = statement.at("leaf").get<std::string>();
+  r.code = statement.at("code").get<std::string>();
+  if (slot && slot->batch) {
+    r.document = slot->batch->receipt(std::move(statement), slot->index);
+  } else {
+    const auto alone = sign_receipt_batch({receipt::statement_leaf(statement)});
+    r.document = alone->receipt(std::move(statement), 0);
+  }
+  ++receipts_made;
+  r.channel = s.channel;
+  r.repeat = repeat;
+  return r;
+}
+
+std::shared_ptr<Store::Impl::FreshCast> Store::Impl::prepare_cast(const std::string& election,
+                                                                  const std::string& typed,
+                                                                  const std::string& idempotency_key,
+                                                                  bool kiosk_only, const CredentialInfo* known,
+                                                                  const json& answers,
+                                                                  std::optional<Receipt>& repeat) {
+  auto c = std::make_shared<FreshCast>();
+  c->election = election;
+  c->kiosk_only = kiosk_only;
+  c->info = manifest_info(election);
   const std::string normalized = parse_typed(typed);
-  const std::string h = blob_of(credential_hmac(normalized));
-  std::string ikey;
+  c->h = blob_of(credential_hmac(normalized));
   if (!idempotency_key.empty()) {
     if (idempotency_key.size() < 8 || idempotency_key.size() > 128 ||
         !std::all_of(idempotency_key.begin(), idempotency_key.end(),
-                     [](char c) { return c > 0x20 && c < 0x7f; }))
+                     [](char ch) { return ch > 0x20 && ch < 0x7f; }))
       throw StoreError("invalid", "an idempotency key is 8 to 128 printable characters without spaces");
-    ikey = blob_of(credential_hmac(normalized + std::string(1, '\0') + idempotency_key));
+    c->ikey = blob_of(credential_hmac(normalized + std::string(1, '\0') + idempotency_key));
   }
-  const auto t = unix_seconds(now());
-  struct Found {
-    std::optional<CredentialRow> credential;
-    std::optional<Stored> repeat;  // the ballot stored with this key
-  };
-  // A caller that knows the credential skips this read: the write below checks the
+  c->t = unix_seconds(now());
+  // A caller that knows the credential skips this read: the write checks the
   // election's state, uses the credential only if it is still usable, and finds a
   // repeat with the same key; a refusal there gives the same error as here.
-  auto look_up = [&] {
-    Found f;
-    if (known) {
-      f.credential = CredentialRow{known->kind, known->district, known->kiosk, false, false, std::nullopt};
-      return f;
-    }
-    return read([&](Connection& db) {
+  std::optional<CredentialRow> row;
+  if (known) {
+    row = CredentialRow{known->kind, known->district, known->kiosk, false, false, std::nullopt};
+  } else {
+    std::optional<Stored> stored;
+    read([&](Connection& db) {
       Impl::require_state(db, election, {"open"}, "vote");
-      if (!ikey.empty()) f.repeat = idempotent_ballot(db, election, ikey);
-      if (!f.repeat) f.credential = find_credential(db, election, h);
-      return f;
+      if (!c->ikey.empty()) stored = idempotent_ballot(db, election, c->ikey);
+      if (!stored) row = find_credential(db, election, c->h);
     });
-  };
-  const Found found = look_up();
-  auto statement_of = [&](const merkle::Hash& leaf) {
-    return receipt::statement(receipt_code(leaf), election, crypto::to_hex(leaf), info->hash);
-  };
-  // The receipt of a stored ballot: from its commit group's signed tree when
-  // `slot` has one, signed alone otherwise (a repeat, or when the group's signing
-  // failed).
-  auto receipt = [&](const Stored& s, bool repeat, json statement, const ReceiptSlot* slot) {
-    if (kiosk_only && s.channel != "kiosk") refuse_not_kiosk();
-    Receipt r;
-    r.leaf = statement.at("leaf").get<std::string>();
-    r.code = statement.at("code").get<std::string>();
-    if (slot && slot->batch) {
-      r.document = slot->batch->receipt(std::move(statement), slot->index);
-    } else {
-      const auto alone = sign_receipt_batch({receipt::statement_leaf(statement)});
-      r.document = alone->receipt(std::move(statement), 0);
+    if (stored) {
+      repeat = receipt_for(*stored, true, statement_of(election, *c->info, stored->leaf), nullptr, kiosk_only);
+      return nullptr;
     }
-    ++receipts_made;
-    r.channel = s.channel;
-    r.repeat = repeat;
-    return r;
-  };
-  if (found.repeat) return receipt(*found.repeat, true, statement_of(found.repeat->leaf), nullptr);
-  const auto& row = found.credential;
+  }
   if (kiosk_only && row && row->kind != "kiosk") refuse_not_kiosk();
   if (kiosk_only && !row)
     throw StoreError("unknown_code", "this is not a kiosk token of this election: the kiosk should ask for new tokens");
-  check_usable(row, t);
-  const auto check = manifest::check_answers(info->manifest, info->contests, row->district, answers);
+  check_usable(row, c->t);
+  const auto check = manifest::check_answers(c->info->manifest, c->info->contests, row->district, answers);
   if (!check.ok)
     throw StoreError("invalid", "the ballot is not valid: " + check.problems.front(), check.problems);
-  const std::string channel = row->kind == "kiosk" ? "kiosk" : "online";
-  const json doc = manifest::make_ballot(info->hash, channel, row->district, check.answers,
+  c->district = row->district;
+  c->channel = row->kind == "kiosk" ? "kiosk" : "online";
+  const json doc = manifest::make_ballot(c->info->hash, c->channel, c->district, check.answers,
                                          crypto::to_hex(crypto::random_bytes(16)));
-  const std::string body = canonical::dump(doc);
-  const merkle::Hash fresh = merkle::leaf_hash(body);
-  struct Outcome {
-    Stored ballot;
-    bool repeat = false;
-  };
-  json fresh_statement = statement_of(fresh);
-  ReceiptSlot slot;
-  slot.leaf = receipt::statement_leaf(fresh_statement);
-  const Outcome out = write([&](Connection& db) -> Outcome {
-    Impl::require_state(db, election, {"open"}, "vote");  // it may have closed meanwhile
-    // A token of a kiosk retired meanwhile is not used (the trigger refuses it too).
-    Stmt use(db,
-                          "UPDATE credentials SET used = 1 WHERE election = ?1 AND hmac = ?2 AND used = 0 "
-                          "AND (expires_at IS NULL OR expires_at > ?3) "
-                          "AND NOT EXISTS (SELECT 1 FROM kiosks k WHERE k.election = ?1 "
-                          "AND k.id = credentials.kiosk AND k.retired = 1)");
-    use.bind(1, election);
-    bind_blob(use, 2, h);
-    use.bind(3, t);
-    if (use.exec() != 1) {
-      // A concurrent retry with the same key may have stored the ballot meanwhile.
-      if (!ikey.empty())
-        if (auto stored = idempotent_ballot(db, election, ikey)) return Outcome{*stored, true};
-      refuse_credential(find_credential(db, election, h), t);
-    }
-    insert_ballot(db, election, info->hash, body, fresh, channel, row->district);
-    if (!ikey.empty()) {
-      Stmt ins(db, "INSERT INTO idempotency (election, key, leaf) VALUES (?, ?, ?)");
-      ins.bind(1, election);
-      bind_blob(ins, 2, ikey);
-      bind_blob(ins, 3, blob_of(fresh));
-      ins.exec();
-    }
-    // Last, so that only a stored ballot's statement is signed with the group (if
-    // the savepoint's release still failed, the slot is signed but never used: its
-    // cast gets the error). `slot` outlives the signing: this call returns after it.
-    group_receipts.push_back(&slot);
-    return Outcome{Stored{fresh, channel}, false};
-  });
-  if (out.repeat) return receipt(out.ballot, true, statement_of(out.ballot.leaf), nullptr);
-  return receipt(out.ballot, false, std::move(fresh_statement), &slot);
+  c->body = canonical::dump(doc);
+  c->fresh = merkle::leaf_hash(c->body);
+  c->statement = statement_of(election, *c->info, c->fresh);
+  c->slot.leaf = receipt::statement_leaf(c->statement);
+  return c;
+}
+
+// The writer's part of a cast (writer thread, inside the request's savepoint).
+void Store::Impl::write_cast(Connection& db, FreshCast& c) {
+  const std::string& election = c.election;
+  Impl::require_state(db, election, {"open"}, "vote");  // it may have closed meanwhile
+  // A token of a kiosk retired meanwhile is not used (the trigger refuses it too).
+  Stmt use(db,
+           "UPDATE credentials SET used = 1 WHERE election = ?1 AND hmac = ?2 AND used = 0 "
+           "AND (expires_at IS NULL OR expires_at > ?3) "
+           "AND NOT EXISTS (SELECT 1 FROM kiosks k WHERE k.election = ?1 "
+           "AND k.id = credentials.kiosk AND k.retired = 1)");
+  use.bind(1, election);
+  bind_blob(use, 2, c.h);
+  use.bind(3, c.t);
+  if (use.exec() != 1) {
+    // A concurrent retry with the same key may have stored the ballot meanwhile.
+    if (!c.ikey.empty())
+      if (auto stored = idempotent_ballot(db, election, c.ikey)) {
+        c.ballot = *stored;
+        c.repeat = true;
+        return;
+      }
+    refuse_credential(find_credential(db, election, c.h), c.t);
+  }
+  insert_ballot(db, election, c.info->hash, c.body, c.fresh, c.channel, c.district);
+  if (!c.ikey.empty()) {
+    Stmt ins(db, "INSERT INTO idempotency (election, key, leaf) VALUES (?, ?, ?)");
+    ins.bind(1, election);
+    bind_blob(ins, 2, c.ikey);
+    bind_blob(ins, 3, blob_of(c.fresh));
+    ins.exec();
+  }
+  // Last, so that only a stored ballot's statement is signed with the group (if the
+  // savepoint's release still failed, the slot is signed but never used: its cast
+  // gets the error). The caller keeps `c` (and so the slot) until after the signing.
+  group_receipts.push_back(&c.slot);
+  c.ballot = Stored{c.fresh, c.channel};
+  c.repeat = false;
+}
+
+// The receipt once the write has committed.
+Receipt Store::Impl::finish_cast(FreshCast& c) {
+  if (c.repeat)
+    return receipt_for(c.ballot, true, statement_of(c.election, *c.info, c.ballot.leaf), nullptr, c.kiosk_only);
+  return receipt_for(c.ballot, false, std::move(c.statement), &c.slot, c.kiosk_only);
+}
+
+Receipt Store::Impl::cast(const std::string& election, const std::string& typed, const json& answers,
+                          const std::string& idempotency_key, bool kiosk_only, const CredentialInfo* known) {
+  std::optional<Receipt> repeat;
+  const auto c = prepare_cast(election, typed, idempotency_key, kiosk_only, known, answers, repeat);
+  if (!c) return std::move(*repeat);
+  write([&](Connection& db) { write_cast(db, *c); });
+  return finish_cast(*c);
+}
+
+void Store::cast_async(const std::string& election, const std::string& typed, const CredentialInfo& known,
+                       const json& answers, const std::string& idempotency_key,
+                       std::function<void(std::function<Receipt()>)> done) {
+  std::optional<Receipt> repeat;  // stays empty: a known credential skips the read
+  const auto c = impl_->prepare_cast(election, typed, idempotency_key, false, &known, answers, repeat);
+  Impl* impl = impl_.get();
+  impl->writer->run_then([impl, c](Connection& db) { impl->write_cast(db, *c); },
+                         [impl, c, done = std::move(done)](std::exception_ptr error) {
+                           done([impl, c, error]() -> Receipt {
+                             if (error) std::rethrow_exception(error);
+                             return impl->finish_cast(*c);
+                           });
+                         });
 }
 
 std::int64_t Store::turnout(const std::string& election) const {

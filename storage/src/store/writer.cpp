@@ -166,17 +166,24 @@ WriterStats Writer::stats() const {
   return s;
 }
 
-void Writer::submit(Job job) {
-  std::future<void> f;
+void Writer::enqueue(Item item) {
   {
     std::lock_guard lk(mu_);
     if (stopping_) throw StoreError("unavailable", "the store is shutting down; nothing was saved");
-    Item item{std::move(job), {}};
-    f = item.done.get_future();
     queue_.push_back(std::move(item));
   }
   cv_.notify_one();
+}
+
+void Writer::submit(Job job) {
+  Item item{std::move(job), {}, {}};
+  std::future<void> f = item.done.get_future();
+  enqueue(std::move(item));
   f.get();
+}
+
+void Writer::run_then(Job job, std::function<void(std::exception_ptr)> then) {
+  enqueue(Item{std::move(job), {}, std::move(then)});
 }
 
 void Writer::loop() {
@@ -205,7 +212,7 @@ void Writer::loop() {
     if (!db) open();
     if (!db) {
       for (auto& item : group)
-        item.done.set_exception(std::make_exception_ptr(
+        item.complete(std::make_exception_ptr(
             StoreError("unavailable", "the store's database cannot be opened; nothing was saved")));
       continue;
     }
@@ -283,10 +290,7 @@ void Writer::loop() {
         stats_.group_size_sum += group.size();
       }
     }
-    for (std::size_t i = 0; i < group.size(); ++i) {
-      if (errors[i]) group[i].done.set_exception(errors[i]);
-      else group[i].done.set_value();
-    }
+    for (std::size_t i = 0; i < group.size(); ++i) group[i].complete(errors[i]);
     // A failed group may have left the writing connection unusable (e.g. disk
     // full): reopen it for the next group.
     if (!group_ok) open();

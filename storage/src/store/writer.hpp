@@ -105,14 +105,28 @@ class Writer {
     }
   }
 
+  // As run(), without waiting: `then` gets a null pointer once the commit is durable
+  // (after on_group_committed), or what the job or the commit threw. `then` runs on
+  // the writer thread, so it must be quick and must not throw: it hands the rest of
+  // the work to another thread. Throws StoreError("unavailable") when the writer is
+  // stopping (the job is not queued).
+  void run_then(Job job, std::function<void(std::exception_ptr)> then);
+
   WriterStats stats() const;
 
  private:
   struct Item {
     Job job;
-    std::promise<void> done;
+    std::promise<void> done;                       // run(): the caller waits on it
+    std::function<void(std::exception_ptr)> then;  // run_then(): called instead
+    void complete(std::exception_ptr error) {
+      if (then) then(error);
+      else if (error) done.set_exception(error);
+      else done.set_value();
+    }
   };
   void submit(Job job);
+  void enqueue(Item item);
   void loop();
   void checkpoint_loop();
   // Installed on the writing connection: called after each commit with the log's length.
