@@ -99,14 +99,19 @@ int serve_main(std::vector<std::string> argv) {
     so.body_limit_for = [](const std::string& method, const std::string& path) -> std::size_t {
       return method == "POST" && path.ends_with("/import") && path != "/import" ? std::size_t{64} << 20 : 0;
     };
-    // Exchanging a voting code reads one row and writes nothing: it runs on the I/O
-    // thread (docs/PERFORMANCE.md). Everything else may wait for a commit or hash a
-    // password, and runs on the handler pool.
+    // Exchanging a voting code reads one row and writes nothing, and a voter's ballot
+    // goes to the store without waiting for its commit (its answer comes later): both
+    // run on the I/O thread (docs/PERFORMANCE.md). Everything else may wait for a
+    // commit or hash a password, and runs on the handler pool.
     so.run_inline = [](const std::string& method, const std::string& path) {
-      const std::string_view head = "/api/v1/elections/", tail = "/session";  // head {id} tail
-      if (method != "POST" || !path.starts_with(head) || !path.ends_with(tail)) return false;
-      const std::size_t slash = path.find('/', head.size());
-      return slash > head.size() && slash == path.size() - tail.size();
+      const std::string_view head = "/api/v1/elections/";  // head {id} /session or /ballot
+      if (method != "POST" || !path.starts_with(head)) return false;
+      for (const std::string_view tail : {"/session", "/ballot"}) {
+        if (!path.ends_with(tail)) continue;
+        const std::size_t slash = path.find('/', head.size());
+        return slash > head.size() && slash == path.size() - tail.size();
+      }
+      return false;
     };
     const bool behind_proxy = a.flag("--behind-tls-proxy") || config.value("behind_tls_proxy", false);
     const std::string access = setting("--access-log", "access_log", "-");
@@ -132,7 +137,7 @@ int serve_main(std::vector<std::string> argv) {
     ao.kiosk_pool_ttl = std::chrono::seconds(pool_seconds);
     http::Api api(st, ao);
     http::Server server(
-        so, [&api](const http::Request& r) { return api.handle(r); }, [&api] { return api.metrics_text(); });
+        so, [&api](const http::Request& r) { return api.serve(r); }, [&api] { return api.metrics_text(); });
     server.start();
     // Signals first: whoever reads "listening on" may send SIGTERM at once, and it
     // must stop the server gracefully rather than kill it.

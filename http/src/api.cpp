@@ -3,6 +3,7 @@
 // rate limits and metrics. The handlers themselves are in api_public.cpp,
 // api_voter.cpp and api_officer.cpp.
 #include <algorithm>
+#include <future>
 #include <sstream>
 
 #include "allot/storage/crypto.hpp"
@@ -134,23 +135,56 @@ Api::Impl::Impl(store::Store& s, ApiOptions o) : store(s), opt(std::move(o)) {
 Api::Api(store::Store& store, ApiOptions options) : impl_(std::make_unique<Impl>(store, std::move(options))) {}
 Api::~Api() = default;
 
-Response Api::handle(const Request& request) {
-  std::string route;
-  Response r;
+namespace {
+
+// Runs a route's function; what it throws becomes the API's error response.
+template <class F>
+Response guarded(F&& f) {
   try {
-    r = impl_->dispatch(request, route);
+    return f();
   } catch (const ApiError& e) {
-    r = detail::refuse(e);
+    return detail::refuse(e);
   } catch (const store::StoreError& e) {
-    r = detail::refuse(map_store_error(e));
+    return detail::refuse(map_store_error(e));
   } catch (const std::exception&) {
-    r = detail::refuse(ApiError(500, "internal", "the server could not complete the request"));
+    return detail::refuse(ApiError(500, "internal", "the server could not complete the request"));
   }
+}
+
+// What every answer of `route` carries.
+Response labelled(Response r, const std::string& route) {
   r.route = route.empty() ? std::string("(no route)") : route;
   if (route.rfind("/api/v1/officer", 0) == 0 || route.find("/session") != std::string::npos ||
       route.find("ballot") != std::string::npos)
     r.headers.emplace_back("Cache-Control", "no-store");
   return r;
+}
+
+}  // namespace
+
+Response Api::serve(const Request& request) {
+  std::string route;
+  Response r = guarded([&] { return impl_->dispatch(request, route); });
+  if (r.later) {
+    // The answer made later gets the same error mapping and labels.
+    r.later = [inner = std::move(r.later), route](Response::Finish finish) {
+      inner([finish = std::move(finish), route](Response::Make make) {
+        finish([make = std::move(make), route] { return labelled(guarded(make), route); });
+      });
+    };
+    r.route = route;
+    return r;
+  }
+  return labelled(std::move(r), route);
+}
+
+Response Api::handle(const Request& request) {
+  Response r = serve(request);
+  if (!r.later) return r;
+  std::promise<Response::Make> made;
+  auto future = made.get_future();
+  r.later([&made](Response::Make make) { made.set_value(std::move(make)); });
+  return future.get()();
 }
 
 std::string Api::metrics_text() const { return impl_->text_metrics(); }

@@ -203,6 +203,7 @@ struct Api::Impl {
   Response session_exchange(Ctx&);
   Response ballot_get(Ctx&);
   Response ballot_post(Ctx&);
+  Response ballot_stored(const store::Receipt& r, const std::string& skey, const std::string& ikey);
   Response kiosk_ballot(Ctx&);
   Response receipt_get(Ctx&);
   Response receipt_lookup(Ctx&);

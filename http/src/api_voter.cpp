@@ -116,7 +116,28 @@ Response Api::Impl::ballot_post(Ctx& c) {
     throw ApiError(409, "already_used", "your ballot has been cast: this ballot session is over");
   }
 
-  const store::Receipt r = store.cast(c.id(), s.code, s.credential, answers, ikey);
+  // The ballot goes to the store without waiting for its commit: the answer is made
+  // once the commit is durable (Response::later, Store::cast_async).
+  Response later;
+  later.later = [this, id = c.id(), code = s.code, credential = s.credential, answers, ikey,
+                 skey](Response::Finish finish) {
+    try {
+      store.cast_async(id, code, credential, answers, ikey,
+                       [this, skey, ikey, finish](std::function<store::Receipt()> receipt) {
+                         finish([this, skey, ikey, receipt = std::move(receipt)] {
+                           return ballot_stored(receipt(), skey, ikey);
+                         });
+                       });
+    } catch (...) {
+      finish([error = std::current_exception()]() -> Response { std::rethrow_exception(error); });
+    }
+  };
+  return later;
+}
+
+// The answer to a voter's ballot once the store has it: the receipt, kept in the
+// ballot session for a retry with the same key.
+Response Api::Impl::ballot_stored(const store::Receipt& r, const std::string& skey, const std::string& ikey) {
   const json out = receipt_json(r);
   {
     std::lock_guard lk(mu);

@@ -207,14 +207,34 @@ class Core {
 
   Response call_api(const Request& r) {
     if (!api_) return error_response(404, "not_found", "There is no API on this server.");
+    return guarded([&] { return api_(r); });
+  }
+
+  // Runs a handler's function; what it throws becomes an error response.
+  template <class F>
+  static Response guarded(F&& f) {
     try {
-      return api_(r);
+      return f();
     } catch (const ApiError& e) {
       return error_response(e);
     } catch (...) {
       // Never the exception's text: it may hold internal details.
       return error_response(500, "internal", "The server could not handle this request.");
     }
+  }
+
+  // Responses that come later (Response::later) and have not been made yet: stop()
+  // waits for them before it stops the I/O threads, which make and write them.
+  void later_started() {
+    std::lock_guard lock(later_mu_);
+    ++later_pending_;
+  }
+  void later_finished() {
+    {
+      std::lock_guard lock(later_mu_);
+      --later_pending_;
+    }
+    later_cv_.notify_all();
   }
 
   Response metrics_response() {
@@ -361,6 +381,9 @@ class Core {
   detail::StaticFiles files_;
   detail::Metrics metrics_;
   std::mutex log_mu_;
+  std::mutex later_mu_;
+  std::condition_variable later_cv_;
+  std::size_t later_pending_ = 0;
 
   mutable std::mutex sessions_mu_;
   std::condition_variable sessions_cv_;
@@ -580,9 +603,35 @@ class Session final : public SessionBase {
   }
 
   void handled(Outcome o, std::string method, unsigned version, bool keep_alive) {
+    if (o.response.later) return answer_later(std::move(o), std::move(method), version, keep_alive);
     const bool keep = keep_alive && !shutdown_ && !core_.stopping();
     const bool head = method == "HEAD";
     respond(std::move(o), std::move(method), version, head, keep);
+  }
+
+  // A response that comes later: the handler's work calls `finish` once, from any
+  // thread; the response is made and written on this session's strand.
+  void answer_later(Outcome o, std::string method, unsigned version, bool keep_alive) {
+    auto later = std::move(o.response.later);
+    core_.later_started();
+    auto once = std::make_shared<std::atomic<bool>>(false);
+    Response::Finish finish = [self = self(), once, log_route = std::move(o.log_route),
+                               metric_route = std::move(o.metric_route), no_store = o.no_store,
+                               method = std::move(method), version, keep_alive](Response::Make make) {
+      if (once->exchange(true)) return;  // exactly once
+      net::post(self->executor_, [self, make = std::move(make), log_route, metric_route, no_store, method, version,
+                                  keep_alive]() mutable {
+        Outcome made{Core::guarded(make), std::move(log_route), std::move(metric_route), no_store};
+        made.response.later = nullptr;  // a made response is final
+        self->answering_later_ = true;  // counted as pending until written (on_write)
+        self->handled(std::move(made), std::move(method), version, keep_alive);
+      });
+    };
+    try {
+      later(finish);
+    } catch (...) {
+      finish([]() -> Response { throw std::runtime_error("the handler's later work failed to start"); });
+    }
   }
 
   void respond(Outcome o, std::string method, unsigned version, bool head, bool keep) {
@@ -604,6 +653,10 @@ class Session final : public SessionBase {
   }
 
   void on_write(beast::error_code ec) {
+    if (answering_later_) {
+      answering_later_ = false;
+      core_.later_finished();
+    }
     entry_.ms = std::chrono::duration<double, std::milli>(Clock::now() - started_).count();
     core_.record(entry_, metric_route_);
     res_ = {};
@@ -661,6 +714,7 @@ class Session final : public SessionBase {
   bool timed_out_ = false; // our read deadline cancelled the read
   bool linger_ = false;    // drain before closing (after an error response)
   bool keep_ = false;
+  bool answering_later_ = false;  // writing a response that came later (Core counts it until written)
   unsigned gen_ = 0;       // invalidates deadline handlers of earlier requests
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
@@ -850,8 +904,13 @@ void Core::stop(std::chrono::seconds grace) {
     sessions_cv_.wait_until(lock, deadline, [&] { return sessions_.empty(); });
   }
   // Handlers still running finish (the store answers every call); their answers are
-  // posted to the sessions while the I/O threads still run.
+  // posted to the sessions while the I/O threads still run. So are the responses
+  // that come later (a ballot waiting for its commit): the I/O threads make them.
   if (handlers_) handlers_->join();
+  {
+    std::unique_lock lock(later_mu_);
+    later_cv_.wait(lock, [&] { return later_pending_ == 0; });
+  }
   work_.reset();
   ioc_->stop();
   for (auto& t : threads_) t.join();

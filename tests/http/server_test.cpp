@@ -894,6 +894,87 @@ TEST(ServerTest, AccessLogHoldsNoCodesTokensOrQueries) {
 
 // ---- shutdown ---------------------------------------------------------------------------------
 
+// ---- responses that come later ---------------------------------------------------------
+
+// A handler returns Response::later; its work finishes on a thread of its own (as the
+// store's writer does for a ballot) and the server makes and writes the answer: for a
+// handler run on the I/O thread and on the handler pool, with what make() throws
+// answered as a JSON 500 (or the ApiError's status), and a later() that throws too.
+TEST(ServerTest, AResponseThatComesLaterIsMadeAndWritten) {
+  std::vector<std::thread> workers;
+  std::mutex workers_mu;
+  ServerOptions o;
+  o.run_inline = [](const std::string&, const std::string& path) { return path == "/api/inline"; };
+  auto server = start_server(o, [&](const Request& r) {
+    Response res;
+    res.route = "/api/" + r.path.substr(5);
+    const std::string path = r.path;
+    if (path == "/api/now") return json_response(200, {{"now", true}});
+    if (path == "/api/start-fails") {
+      res.later = [](Response::Finish) { throw std::runtime_error("internal detail"); };
+      return res;
+    }
+    res.later = [&, path](Response::Finish finish) {
+      std::lock_guard lk(workers_mu);
+      workers.emplace_back([finish, path] {
+        if (path == "/api/make-fails") return finish([]() -> Response { throw std::runtime_error("internal detail"); });
+        if (path == "/api/refused") return finish([]() -> Response { throw ApiError(409, "taken", "already taken"); });
+        finish([path] { return json_response(201, {{"made", path}}); });
+        finish([] { return json_response(200, {{"twice", true}}); });  // ignored: once only
+      });
+    };
+    return res;
+  });
+  HttpClient c(kHost, server->port());
+  for (const std::string path : {"/api/inline", "/api/pool"}) {
+    const Reply r = c.request("POST", path, "{}", {{"Content-Type", "application/json"}});
+    EXPECT_EQ(r.status, 201) << path;
+    EXPECT_EQ(r.json(), json({{"made", path}}));
+    expect_security_headers(r);
+  }
+  EXPECT_EQ(c.request("GET", "/api/now").status, 200);  // the connection goes on
+  for (const std::string path : {"/api/make-fails", "/api/start-fails"}) {
+    const Reply r = c.request("GET", path);
+    expect_json_error(r, 500);
+    EXPECT_EQ(r.body.find("internal detail"), std::string::npos) << r.body;
+  }
+  expect_json_error(c.request("GET", "/api/refused"), 409);
+  server->stop();
+  for (auto& t : workers) t.join();
+}
+
+// stop() waits for a response that comes later and writes it before the I/O
+// threads stop (a ballot waiting for its commit when the server is asked to stop).
+TEST(ServerTest, StopWaitsForAResponseThatComesLater) {
+  std::promise<Response::Finish> started;
+  auto server = start_server({}, [&](const Request&) {
+    Response res;
+    res.route = "/api/later";
+    res.later = [&](Response::Finish finish) { started.set_value(std::move(finish)); };
+    return res;
+  });
+  RawSocket inflight(kHost, server->port());
+  inflight.send("POST /api/later HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
+  auto finish_future = started.get_future();
+  ASSERT_EQ(finish_future.wait_for(10s), std::future_status::ready);
+  Response::Finish finish = finish_future.get();
+  std::atomic<bool> stopped{false};
+  std::thread stopper([&] {
+    server->stop(std::chrono::seconds(0));
+    stopped = true;
+  });
+  // stop() closes the listener first, and cannot return before the answer is written.
+  while (RawSocket::can_connect(kHost, server->port())) {
+  }
+  EXPECT_FALSE(stopped.load());
+  finish([] { return json_response(201, {{"stored", true}}); });
+  stopper.join();
+  const auto r = inflight.read_reply(10s);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 201);
+  EXPECT_EQ(r->json(), json({{"stored", true}}));
+}
+
 TEST(ServerTest, GracefulShutdownFinishesInFlightRequests) {
   std::promise<void> entered;
   std::promise<void> release;

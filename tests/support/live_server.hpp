@@ -39,7 +39,7 @@ struct LiveServer {
     http::ServerOptions so;
     so.port = 0;
     server = std::make_unique<http::Server>(
-        so, [this](const http::Request& r) { return api->handle(r); }, [this] { return api->metrics_text(); });
+        so, [this](const http::Request& r) { return api->serve(r); }, [this] { return api->metrics_text(); });
     server->start();
   }
   void stop() {

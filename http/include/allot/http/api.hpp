@@ -55,8 +55,13 @@ class Api {
   Api(const Api&) = delete;
   Api& operator=(const Api&) = delete;
 
-  // Handles one request whose path starts with /api/v1 (404 JSON otherwise).
+  // Handles one request whose path starts with /api/v1 (404 JSON otherwise), and
+  // returns its final response (waiting for a ballot's commit, if need be).
   Response handle(const Request& request);
+
+  // As handle, for the server: a voter's ballot comes back as a response that comes
+  // later (Response::later), so that no thread waits for its commit.
+  Response serve(const Request& request);
 
   // Prometheus text lines of the API's own figures (ballots accepted by channel,
   // as the store says each ballot's channel is; the store writer's queue depth,

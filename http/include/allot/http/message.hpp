@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <map>
+#include <functional>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -37,6 +38,17 @@ struct Response {
   // Set by handlers for the access log and metrics: the route pattern, e.g.
   // "/api/v1/elections/{id}" (never the concrete path, which may hold a token).
   std::string route;
+
+  // A response that comes later. A handler that starts work which finishes on
+  // another thread (a ballot waiting for its durable commit) returns a response
+  // with `later` set and no thread waits for it: the server calls later(finish)
+  // once; the work calls finish(make) exactly once, from any thread; the server
+  // then runs make() on the connection's I/O thread and answers with its result
+  // (a throw from make() answers 500). The other fields are then unused, apart
+  // from `route`.
+  using Make = std::function<Response()>;
+  using Finish = std::function<void(Make)>;
+  std::function<void(Finish)> later;
 };
 
 // What a handler throws for a request it refuses. One place (error_response) turns
