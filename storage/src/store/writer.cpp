@@ -166,24 +166,23 @@ WriterStats Writer::stats() const {
   return s;
 }
 
-void Writer::enqueue(Item item) {
-  {
-    std::lock_guard lk(mu_);
-    if (stopping_) throw StoreError("unavailable", "the store is shutting down; nothing was saved");
-    queue_.push_back(std::move(item));
-  }
-  cv_.notify_one();
-}
-
 void Writer::submit(Job job) {
-  Item item{std::move(job), {}, {}};
-  std::future<void> f = item.done.get_future();
-  enqueue(std::move(item));
+  std::promise<void> done;
+  std::future<void> f = done.get_future();
+  run_then(std::move(job), [&done](std::exception_ptr error) {
+    if (error) done.set_exception(error);
+    else done.set_value();
+  });
   f.get();
 }
 
 void Writer::run_then(Job job, std::function<void(std::exception_ptr)> then) {
-  enqueue(Item{std::move(job), {}, std::move(then)});
+  {
+    std::lock_guard lk(mu_);
+    if (stopping_) throw StoreError("unavailable", "the store is shutting down; nothing was saved");
+    queue_.push_back(Item{std::move(job), std::move(then)});
+  }
+  cv_.notify_one();
 }
 
 void Writer::loop() {
@@ -212,7 +211,7 @@ void Writer::loop() {
     if (!db) open();
     if (!db) {
       for (auto& item : group)
-        item.complete(std::make_exception_ptr(
+        item.then(std::make_exception_ptr(
             StoreError("unavailable", "the store's database cannot be opened; nothing was saved")));
       continue;
     }
@@ -290,7 +289,7 @@ void Writer::loop() {
         stats_.group_size_sum += group.size();
       }
     }
-    for (std::size_t i = 0; i < group.size(); ++i) group[i].complete(errors[i]);
+    for (std::size_t i = 0; i < group.size(); ++i) group[i].then(errors[i]);
     // A failed group may have left the writing connection unusable (e.g. disk
     // full): reopen it for the next group.
     if (!group_ok) open();

@@ -86,7 +86,7 @@ class Writer {
   // `checkpoint_pages`: the log length (pages) at which the checkpoint thread copies
   // the log back into the database file.
   Writer(const std::string& db_path, std::size_t group_max, std::function<void()> on_group_failed,
-         std::function<void()> on_group_committed = {}, int checkpoint_pages = 8000);
+         std::function<void()> on_group_committed, int checkpoint_pages);
   ~Writer();
   Writer(const Writer&) = delete;
   Writer& operator=(const Writer&) = delete;
@@ -117,16 +117,9 @@ class Writer {
  private:
   struct Item {
     Job job;
-    std::promise<void> done;                       // run(): the caller waits on it
-    std::function<void(std::exception_ptr)> then;  // run_then(): called instead
-    void complete(std::exception_ptr error) {
-      if (then) then(error);
-      else if (error) done.set_exception(error);
-      else done.set_value();
-    }
+    std::function<void(std::exception_ptr)> then;  // run() waits on a promise it sets
   };
   void submit(Job job);
-  void enqueue(Item item);
   void loop();
   void checkpoint_loop();
   // Installed on the writing connection: called after each commit with the log's length.
