@@ -332,6 +332,10 @@ std::string Api::Impl::public_state(const std::string& id) {
   return s;
 }
 
+void Api::Impl::require_public(const std::string& id) {
+  if (!store.known_opened(id)) public_state(id);
+}
+
 std::string Api::Impl::client_of(const Request& req) {
   return req.client.empty() ? std::string("(unknown)") : req.client;
 }

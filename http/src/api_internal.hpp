@@ -24,6 +24,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "allot/http/api.hpp"
@@ -147,10 +148,10 @@ struct Api::Impl {
 
   // --- state (guarded by mu) ---------------------------------------------------
   mutable std::mutex mu;
-  std::map<std::string, detail::VoterSession> voters;
+  std::unordered_map<std::string, detail::VoterSession> voters;
   // token_key(election + '\x1f' + code) -> the key of the credential's latest session:
   // a new exchange ends the previous unfinished one, so one code holds one session.
-  std::map<std::string, std::string> voter_of_credential;
+  std::unordered_map<std::string, std::string> voter_of_credential;
   std::map<std::string, detail::OfficerSession> officers;
   std::map<std::string, detail::SigninState> signins;
   std::map<std::string, std::deque<Clock::time_point>> code_failures;  // per client
@@ -174,6 +175,9 @@ struct Api::Impl {
   detail::VoterSession voter_of(const Request& req, const std::string& election, std::string& key);
   // A state of an election the public may see (404 for drafts and unknown ids).
   std::string public_state(const std::string& id);
+  // As public_state() without the state: 404 unless the election exists and has
+  // opened, answered from memory once the store knows its manifest.
+  void require_public(const std::string& id);
   std::string text_metrics() const;
 
   // --- code-guessing rate limits (api.cpp) -----------------------------------------

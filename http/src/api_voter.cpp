@@ -38,7 +38,7 @@ json receipt_json(const store::Receipt& r) { return {{"receipt", r.document}, {"
 }  // namespace
 
 Response Api::Impl::session_exchange(Ctx& c) {
-  public_state(c.id());
+  require_public(c.id());
   const std::string client = client_of(c.req);
   const auto t = now();
   // Over the limit, the code is not even looked at.

@@ -704,6 +704,62 @@ TEST(StoreConcurrency, CastAsyncAnswersAsCastDoesWithoutWaiting) {
   EXPECT_EQ(stored_ballots(dir.path(), kE), static_cast<int>(kVoters));
 }
 
+// A write group seals once, at its end: its ballots and the batch left pending
+// before it join the log together under one signed checkpoint, however many times
+// batch_min they hold. A group that leaves fewer than batch_min pending seals
+// nothing, and the pending batch's age starts then (seal_due).
+TEST(StoreConcurrency, AGroupSealsItsFullBatchOnceAtItsEnd) {
+  TempDir dir;
+  FakeClock clock;
+  Store s(store_options(dir.path(), clock, /*batch_min=*/16));
+  constexpr std::size_t kVoters = 48;
+  const auto codes = prepare_election(s, kVoters).codes;
+  std::vector<store::CredentialInfo> known;
+  for (const auto& c : codes) known.push_back(s.credential_info(kE, c));
+  const auto checkpoints_before = s.checkpoints(kE, "ballots").size();
+  using Finish = std::function<store::Receipt()>;
+  auto cast = [&](std::size_t i) {
+    auto arrived = std::make_shared<std::promise<Finish>>();
+    auto f = arrived->get_future();
+    s.cast_async(kE, codes[i], known[i], answers_for("", static_cast<unsigned>(i)), "seal-key-" + std::to_string(1000 + i),
+                 [arrived](Finish finish) { arrived->set_value(std::move(finish)); });
+    return f;
+  };
+  std::vector<std::future<Finish>> pending;
+  {
+    // The writer takes the first cast alone and waits for the gate; the next 40
+    // queue behind it and form the second group.
+    WriterGate gate(dir.path());
+    const auto before = s.writer_stats();
+    pending.push_back(cast(0));
+    while (s.writer_stats().queue_depth != 0) std::this_thread::yield();
+    for (std::size_t i = 1; i <= 40; ++i) pending.push_back(cast(i));
+    gate.release_when_queued(s, 40);
+    for (auto& f : pending) f.get()();
+    const auto after = s.writer_stats();
+    EXPECT_EQ(after.transactions - before.transactions, 2u);
+    EXPECT_EQ(after.largest_group, 40u);
+  }
+  auto cps = s.checkpoints(kE, "ballots");
+  ASSERT_EQ(cps.size(), checkpoints_before + 1) << "one seal for the group of 40, none for the group of 1";
+  EXPECT_EQ(cps.back().at("size"), 41);
+  EXPECT_EQ(s.ballots(kE).size(), 41u);
+
+  // Five more, one group each: fewer than batch_min pending, nothing sealed yet.
+  std::vector<std::string> late;
+  for (std::size_t i = 41; i < 46; ++i) late.push_back(cast(i).get()().leaf);
+  EXPECT_EQ(s.checkpoints(kE, "ballots").size(), checkpoints_before + 1);
+  EXPECT_EQ(error_code([&] { s.inclusion_proof(kE, late.front()); }), "not_sealed");
+  s.seal_due();  // not old enough yet
+  EXPECT_EQ(s.checkpoints(kE, "ballots").size(), checkpoints_before + 1);
+  clock.advance(store_options(dir.path(), clock).batch_max_age + std::chrono::seconds(1));
+  s.seal_due();
+  cps = s.checkpoints(kE, "ballots");
+  ASSERT_EQ(cps.size(), checkpoints_before + 2);
+  EXPECT_EQ(cps.back().at("size"), 46);
+  EXPECT_EQ(s.inclusion_proof(kE, late.front()).at("tree_size"), 46);
+}
+
 // The write-ahead log is copied into the database file by the checkpoint thread,
 // and the log starts over, so it stays short however many ballots are cast.
 TEST(StoreConcurrency, WriteAheadLogIsCopiedBackAndStaysShort) {
@@ -835,6 +891,11 @@ TEST(StoreBadInput, ClosedUnknownAndDraftElections) {
   EXPECT_EQ(stored_ballots(dir.path(), kE), 1);
   EXPECT_EQ(used_codes(dir.path(), kE), 1);
   EXPECT_EQ(stored_ballots(dir.path(), "draft-2026"), 0);
+  // Known from memory only once opened and its manifest read; never for a draft
+  // or an unknown id (those ask the database).
+  EXPECT_TRUE(s.known_opened(kE));
+  EXPECT_FALSE(s.known_opened("draft-2026"));
+  EXPECT_FALSE(s.known_opened("nope"));
 }
 
 // --- 6. batches and proofs -------------------------------------------------------------

@@ -141,6 +141,9 @@ struct Store::Impl {
     std::size_t index = 0;                              // the leaf's place in `batch`
   };
   std::vector<ReceiptSlot*> group_receipts;  // writer thread only
+  // Elections that received ballots in the current group -> their manifest hash
+  // (writer thread only; see end_group).
+  std::map<std::string, std::string> group_elections;
   std::atomic<std::uint64_t> receipts_made{0}, receipt_signatures{0};
 
   // The signed tree over `leaves`, counted.
@@ -386,7 +389,7 @@ struct Store::Impl {
     write_checkpoint(db, election, "ballots", h, manifest_hash);
   }
 
-  // Inserts one accepted ballot and seals the batch when it is full.
+  // Inserts one accepted ballot; the end of its write group seals the batch when it is full.
   void insert_ballot(Connection& db, const std::string& election, const std::string& manifest_hash,
                      const std::string& body, const merkle::Hash& leaf, const std::string& channel,
                      const std::string& district) {
@@ -398,15 +401,32 @@ struct Store::Impl {
     ins.bind(4, channel);
     ins.bind(5, district);
     ins.exec();
-    Stmt batch(db, "INSERT OR IGNORE INTO pending_batches (election, opened_at) VALUES (?, ?)");
-    batch.bind(1, election);
-    batch.bind(2, unix_seconds(now()));
-    batch.exec();
-    Stmt count(db, "SELECT count(*) FROM ballots WHERE election = ? AND log_index IS NULL");
-    count.bind(1, election);
-    count.executeStep();
-    if (static_cast<std::size_t>(count.getColumn(0).getInt64()) >= opts.batch_min)
-      seal(db, election, manifest_hash, false);
+    group_elections.emplace(election, manifest_hash);
+  }
+
+  // The end of a write group (writer thread, inside its transaction): each election
+  // that received ballots seals its pending batch once it holds batch_min ballots,
+  // or notes when the batch started filling (for seal_due). Sealing once per group
+  // rather than at the batch_min-th ballot signs one checkpoint per group, and sets
+  // the log positions of the group's ballots in the pages the group writes anyway.
+  void end_group(Connection& db) {
+    std::map<std::string, std::string> elections;
+    elections.swap(group_elections);
+    for (const auto& [election, manifest_hash] : elections) {
+      Stmt count(db, "SELECT count(*) FROM ballots WHERE election = ? AND log_index IS NULL");
+      count.bind(1, election);
+      count.executeStep();
+      const auto pending = static_cast<std::size_t>(count.getColumn(0).getInt64());
+      if (pending == 0) continue;  // the ballots' requests were rolled back
+      if (pending >= opts.batch_min) {
+        seal(db, election, manifest_hash, false);
+        continue;
+      }
+      Stmt batch(db, "INSERT OR IGNORE INTO pending_batches (election, opened_at) VALUES (?, ?)");
+      batch.bind(1, election);
+      batch.bind(2, unix_seconds(now()));
+      batch.exec();
+    }
   }
 
   // Ballots stored so far (sealed or not) per channel, every channel present.
@@ -569,13 +589,16 @@ Store::Store(Options options) {
     throw refuse("unavailable", e.what());
   }
   Impl* impl = impl_.get();
-  impl_->writer = std::make_unique<Writer>(
-      impl_->db_path, impl_->opts.group_max,
-      [impl] {
-        impl->heads.clear();
-        impl->group_receipts.clear();  // their ballots were rolled back
-      },
-      [impl] { impl->sign_group_receipts(); }, impl_->opts.wal_checkpoint_pages);
+  Writer::Hooks hooks;
+  hooks.on_group_end = [impl](Connection& db) { impl->end_group(db); };
+  hooks.on_group_failed = [impl] {
+    impl->heads.clear();
+    impl->group_receipts.clear();  // their ballots were rolled back
+    impl->group_elections.clear();
+  };
+  hooks.on_group_committed = [impl] { impl->sign_group_receipts(); };
+  impl_->writer = std::make_unique<Writer>(impl_->db_path, impl_->opts.group_max, std::move(hooks),
+                                           impl_->opts.wal_checkpoint_pages);
 }
 
 Store::~Store() {
@@ -726,6 +749,10 @@ json Store::definition(const std::string& election) const {
 
 json Store::manifest(const std::string& election) const { return impl_->manifest_info(election)->manifest; }
 std::string Store::manifest_hash(const std::string& election) const { return impl_->manifest_info(election)->hash; }
+bool Store::known_opened(const std::string& election) const {
+  std::lock_guard lk(impl_->manifest_mu);
+  return impl_->manifests.count(election) != 0;
+}
 
 // --- credentials ----------------------------------------------------------------
 

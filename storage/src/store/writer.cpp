@@ -81,13 +81,11 @@ void rethrow_sqlite(const SQLite::Exception& e) {
   throw StoreError("unavailable", "the store failed (" + msg + "); nothing was saved");
 }
 
-Writer::Writer(const std::string& db_path, std::size_t group_max, std::function<void()> on_group_failed,
-               std::function<void()> on_group_committed, int checkpoint_pages)
+Writer::Writer(const std::string& db_path, std::size_t group_max, Hooks hooks, int checkpoint_pages)
     : path_(db_path),
       group_max_(group_max == 0 ? 1 : group_max),
       checkpoint_pages_(checkpoint_pages < 1 ? 1 : checkpoint_pages),
-      on_group_failed_(std::move(on_group_failed)),
-      on_group_committed_(std::move(on_group_committed)) {
+      hooks_(std::move(hooks)) {
   // Open on the calling thread first so a bad path fails the constructor.
   open_connection(path_, true);
   checkpoint_thread_ = std::thread([this] {
@@ -257,6 +255,26 @@ void Writer::loop() {
           }
         }
       }
+      if (group_ok && hooks_.on_group_end && std::any_of(errors.begin(), errors.end(), [](auto& e) { return !e; })) {
+        try {
+          Stmt(*db, "SAVEPOINT group_end").exec();
+        } catch (const SQLite::Exception& e) {
+          fail_all(e);
+        }
+        if (group_ok) {
+          try {
+            hooks_.on_group_end(*db);
+            Stmt(*db, "RELEASE group_end").exec();
+          } catch (...) {
+            try {
+              Stmt(*db, "ROLLBACK TO group_end").exec();
+              Stmt(*db, "RELEASE group_end").exec();
+            } catch (...) {
+              group_ok = false;
+            }
+          }
+        }
+      }
       if (group_ok) {
         try {
           Stmt(*db, "COMMIT").exec();
@@ -273,9 +291,9 @@ void Writer::loop() {
           if (!err)
             err = std::make_exception_ptr(
                 StoreError("unavailable", "the store could not save this group of requests; nothing was saved"));
-        if (on_group_failed_) on_group_failed_();
-      } else if (on_group_committed_) {
-        on_group_committed_();
+        if (hooks_.on_group_failed) hooks_.on_group_failed();
+      } else if (hooks_.on_group_committed) {
+        hooks_.on_group_committed();
       }
     }
     {

@@ -79,14 +79,22 @@ class Writer {
  public:
   using Job = std::function<void(Connection&)>;
 
-  // `on_group_failed` runs on the writer thread after a group rolled back, so the
-  // owner can drop caches built from the uncommitted state. `on_group_committed`
-  // runs there after a group's commit is durable and before any of its requests
-  // returns (the store signs the group's receipts); it must not throw.
+  // The owner's hooks, all run on the writer thread:
+  // - `on_group_end(db)` after the group's requests, inside its transaction and a
+  //   savepoint of its own (the store seals the batches the group filled). What it
+  //   throws rolls back only its own changes; the group still commits.
+  // - `on_group_failed` after a group rolled back, so the owner can drop caches
+  //   built from the uncommitted state.
+  // - `on_group_committed` after a group's commit is durable and before any of its
+  //   requests returns (the store signs the group's receipts); it must not throw.
+  struct Hooks {
+    std::function<void(Connection&)> on_group_end;
+    std::function<void()> on_group_failed;
+    std::function<void()> on_group_committed;
+  };
   // `checkpoint_pages`: the log length (pages) at which the checkpoint thread copies
   // the log back into the database file.
-  Writer(const std::string& db_path, std::size_t group_max, std::function<void()> on_group_failed,
-         std::function<void()> on_group_committed, int checkpoint_pages);
+  Writer(const std::string& db_path, std::size_t group_max, Hooks hooks, int checkpoint_pages);
   ~Writer();
   Writer(const Writer&) = delete;
   Writer& operator=(const Writer&) = delete;
@@ -128,8 +136,7 @@ class Writer {
   std::string path_;
   std::size_t group_max_;
   int checkpoint_pages_;
-  std::function<void()> on_group_failed_;
-  std::function<void()> on_group_committed_;
+  Hooks hooks_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::deque<Item> queue_;

@@ -172,6 +172,10 @@ class Store {
   nlohmann::json definition(const std::string& election) const;
   nlohmann::json manifest(const std::string& election) const;     // open and later
   std::string manifest_hash(const std::string& election) const;   // open and later
+  // True when this store has already read the election's manifest, so it exists and
+  // has opened (an opened election is never deleted); answered from memory. False
+  // means "not known yet": ask state().
+  bool known_opened(const std::string& election) const;
 
   // --- credentials ----------------------------------------------------------
   // New voting codes (draft only); returns them (the caller prints them; only
