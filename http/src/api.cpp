@@ -271,7 +271,7 @@ Response Api::Impl::dispatch(const Request& in, std::string& route_out) {
 void Api::Impl::sweep_locked(Clock::time_point t) {
   if (t < next_sweep) return;
   next_sweep = t + std::chrono::seconds(30);
-  std::erase_if(voters, [&](const auto& kv) { return kv.second.expires <= t; });
+  std::erase_if(voters, [&](const auto& kv) { return kv.second.expires <= t && !kv.second.casting; });
   std::erase_if(voter_of_credential, [&](const auto& kv) { return !voters.count(kv.second); });
   std::erase_if(officers, [&](const auto& kv) { return kv.second.expires <= t; });
   std::erase_if(signins, [&](const auto& kv) {

@@ -91,7 +91,9 @@ struct VoterSession {
   std::string code;  // normalized voting code or kiosk token
   store::CredentialInfo credential;  // as read at the exchange (the cast needs no read)
   Clock::time_point expires;
-  // After a successful cast: the idempotency key and the receipt answered.
+  // While its ballot is being stored: `casting`, with that ballot's idempotency key.
+  // After a successful cast: `finished`, the key and the receipt answered.
+  bool casting = false;
   bool finished = false;
   std::string key;
   json receipt;
@@ -152,6 +154,10 @@ struct Api::Impl {
   // token_key(election + '\x1f' + code) -> the key of the credential's latest session:
   // a new exchange ends the previous unfinished one, so one code holds one session.
   std::unordered_map<std::string, std::string> voter_of_credential;
+  // Session key -> the same ballot sent again (same key) while it is being stored,
+  // each with its idempotency key and the function that answers it. A casting
+  // session is never swept or replaced, so every waiter gets an answer.
+  std::unordered_map<std::string, std::vector<std::pair<std::string, Response::Finish>>> ballot_waiters;
   std::map<std::string, detail::OfficerSession> officers;
   std::map<std::string, detail::SigninState> signins;
   std::map<std::string, std::deque<Clock::time_point>> code_failures;  // per client
@@ -208,6 +214,9 @@ struct Api::Impl {
   Response ballot_get(Ctx&);
   Response ballot_post(Ctx&);
   Response ballot_stored(const store::Receipt& r, const std::string& skey, const std::string& ikey);
+  void ballot_failed(const std::string& skey, const std::string& ikey, const std::exception_ptr& error);
+  void cast_in_session(const std::string& election, const nlohmann::json& answers, const std::string& skey,
+                       const std::string& ikey, Response::Finish finish);
   Response kiosk_ballot(Ctx&);
   Response receipt_get(Ctx&);
   Response receipt_lookup(Ctx&);

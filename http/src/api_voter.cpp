@@ -68,7 +68,7 @@ Response Api::Impl::session_exchange(Ctx& c) {
     std::lock_guard lk(mu);
     if (auto it = voter_of_credential.find(credential); it != voter_of_credential.end()) {
       auto old = voters.find(it->second);
-      if (old != voters.end() && !old->second.finished) voters.erase(old);
+      if (old != voters.end() && !old->second.finished && !old->second.casting) voters.erase(old);
     }
     voter_of_credential[credential] = key;
     voters[key] = std::move(s);
@@ -115,43 +115,128 @@ Response Api::Impl::ballot_post(Ctx& c) {
     if (s.key == ikey) return reply(200, s.receipt);
     throw ApiError(409, "already_used", "your ballot has been cast: this ballot session is over");
   }
-
   // The ballot goes to the store without waiting for its commit: the answer is made
   // once the commit is durable (Response::later, Store::cast_async).
   Response later;
-  later.later = [this, id = c.id(), code = s.code, credential = s.credential, answers, ikey,
-                 skey](Response::Finish finish) {
-    try {
-      store.cast_async(id, code, credential, answers, ikey,
-                       [this, skey, ikey, finish](std::function<store::Receipt()> receipt) {
-                         finish([this, skey, ikey, receipt = std::move(receipt)] {
-                           return ballot_stored(receipt(), skey, ikey);
-                         });
-                       });
-    } catch (...) {
-      finish([error = std::current_exception()]() -> Response { std::rethrow_exception(error); });
-    }
+  later.later = [this, id = c.id(), answers, skey, ikey](Response::Finish finish) {
+    cast_in_session(id, answers, skey, ikey, std::move(finish));
   };
   return later;
 }
 
+// A ballot session casts once, and answers a retry itself (the store keeps no key):
+// the same ballot sent again (same Idempotency-Key) while the first is being stored
+// waits for the first's answer; sent after it, it gets the same receipt again
+// (ballot_post). A ballot with another key while one is being stored goes to the
+// store, which refuses it as used once the first is in.
+void Api::Impl::cast_in_session(const std::string& election, const json& answers, const std::string& skey,
+                                const std::string& ikey, Response::Finish finish) {
+  std::string code;
+  store::CredentialInfo credential;
+  {
+    std::lock_guard lk(mu);
+    auto it = voters.find(skey);
+    if (it == voters.end())
+      return finish([]() -> Response {
+        throw ApiError(401, "session_required", "your ballot session has ended: please enter your voting code again");
+      });
+    auto& s = it->second;
+    if (s.finished) {  // the first cast finished since ballot_post looked
+      if (s.key == ikey) return finish([receipt = s.receipt] { return reply(200, receipt); });
+      return finish([]() -> Response {
+        throw ApiError(409, "already_used", "your ballot has been cast: this ballot session is over");
+      });
+    }
+    if (s.casting && s.key == ikey) {
+      ballot_waiters[skey].emplace_back(ikey, std::move(finish));
+      return;
+    }
+    if (!s.casting) {
+      s.casting = true;
+      s.key = ikey;
+    }
+    code = s.code;
+    credential = s.credential;
+  }
+  try {
+    store.cast_async(election, code, credential, answers,
+                     [this, skey, ikey, finish](std::function<store::Receipt()> receipt) {
+                       finish([this, skey, ikey, receipt = std::move(receipt)] {
+                         store::Receipt r;
+                         try {
+                           r = receipt();
+                         } catch (...) {
+                           ballot_failed(skey, ikey, std::current_exception());
+                           throw;
+                         }
+                         return ballot_stored(r, skey, ikey);
+                       });
+                     });
+  } catch (...) {
+    const auto error = std::current_exception();
+    ballot_failed(skey, ikey, error);
+    finish([error]() -> Response { std::rethrow_exception(error); });
+  }
+}
+
 // The answer to a voter's ballot once the store has it: the receipt, kept in the
-// ballot session for a retry with the same key.
+// ballot session for a retry with the same key, and given to the same ballot's
+// copies that waited for it.
 Response Api::Impl::ballot_stored(const store::Receipt& r, const std::string& skey, const std::string& ikey) {
   const json out = receipt_json(r);
+  std::vector<std::pair<std::string, Response::Finish>> waiting;
   {
     std::lock_guard lk(mu);
     if (auto it = voters.find(skey); it != voters.end() && !it->second.finished) {
+      it->second.casting = false;
       it->second.finished = true;
       it->second.key = ikey;
       it->second.receipt = out;
     }
+    if (auto w = ballot_waiters.find(skey); w != ballot_waiters.end()) {
+      waiting.swap(w->second);
+      ballot_waiters.erase(w);
+    }
   }
-  // Only the call that stored the ballot answers 201 (a concurrent retry with the
-  // same key gets the same receipt from the store, marked as a repeat).
+  for (auto& [key, finish] : waiting) {
+    if (key == ikey) {
+      finish([out] { return reply(200, out); });
+    } else {
+      finish([]() -> Response {
+        throw ApiError(409, "already_used", "your ballot has been cast: this ballot session is over");
+      });
+    }
+  }
   if (r.repeat) return reply(200, out);
   count_ballot(r.channel);
   return reply(201, out);
+}
+
+// A ballot the store refused or could not store: the session can cast again, and
+// the same ballot's copies that waited for it get the same answer.
+void Api::Impl::ballot_failed(const std::string& skey, const std::string& ikey, const std::exception_ptr& error) {
+  std::vector<std::pair<std::string, Response::Finish>> waiting;
+  {
+    std::lock_guard lk(mu);
+    auto it = voters.find(skey);
+    if (it != voters.end() && it->second.casting && it->second.key == ikey) {
+      it->second.casting = false;
+      it->second.key.clear();
+    }
+    if (auto w = ballot_waiters.find(skey); w != ballot_waiters.end()) {
+      auto& list = w->second;
+      for (auto i = list.begin(); i != list.end();) {
+        if (i->first == ikey) {
+          waiting.push_back(std::move(*i));
+          i = list.erase(i);
+        } else {
+          ++i;
+        }
+      }
+      if (list.empty()) ballot_waiters.erase(w);
+    }
+  }
+  for (auto& [key, finish] : waiting) finish([error]() -> Response { std::rethrow_exception(error); });
 }
 
 // A kiosk sends each ballot with its token and a key chosen for that ballot; when

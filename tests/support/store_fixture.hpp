@@ -25,6 +25,7 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -232,5 +233,31 @@ inline OpenElection prepare_election(store::Store& s, std::size_t codes, std::si
   if (open) s.open("admin", id);
   return out;
 }
+
+// Holds the database's write lock from another connection, so the store's writer
+// waits in BEGIN (its busy timeout is 5 s) while requests pile up behind it; then
+// lets go once at least `depth` wait in the queue (release_when_queued), or at once
+// (release). The requests queued meanwhile are committed in order.
+class WriterGate {
+ public:
+  explicit WriterGate(const std::filesystem::path& data_dir)
+      : db_(db_file(data_dir).string(), SQLite::OPEN_READWRITE, 5000) {
+    db_.exec("BEGIN IMMEDIATE");
+  }
+  void release_when_queued(const store::Store& s, std::size_t depth) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+    while (s.writer_stats().queue_depth < depth && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::yield();
+    release();
+  }
+  void release() {
+    if (held_) db_.exec("ROLLBACK");
+    held_ = false;
+  }
+
+ private:
+  SQLite::Database db_;
+  bool held_ = true;
+};
 
 }  // namespace allot::testing

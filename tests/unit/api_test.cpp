@@ -413,6 +413,64 @@ TEST_F(ApiVoterTest, CastErrors) {
   EXPECT_EQ(cast(token, answers_for(""), "valid-key-0001").status, 201);
 }
 
+// The ballot session answers a retry itself (the store keeps no key for it): the
+// same ballot sent again (same Idempotency-Key) while the first is being stored
+// gets the first's receipt (200), once and for all; another key gets "already
+// used". The writer is held so that every copy arrives before the first is stored.
+TEST_F(ApiVoterTest, TheSameBallotSentAgainWhileStoredGetsTheFirstsReceipt) {
+  const auto e = prepare_election(*store, 1);
+  const std::string token = session(e.codes[0]);
+  std::future<Response::Make> first, again, twice, other;
+  {
+    WriterGate gate(dir.path());
+    first = cast_later(token, answers_for("", 1), "same-key-0001");
+    again = cast_later(token, answers_for("", 2), "same-key-0001");  // a resend: its answers are not looked at
+    twice = cast_later(token, answers_for("", 1), "same-key-0001");
+    other = cast_later(token, answers_for("", 3), "other-key-0001");
+    gate.release();
+  }
+  const Response r1 = first.get()();
+  ASSERT_EQ(r1.status, 201) << r1.body;
+  const json receipt = body_of(r1);
+  for (auto* f : {&again, &twice}) {
+    const Response r = f->get()();
+    EXPECT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(body_of(r), receipt);
+  }
+  EXPECT_API_ERROR(other.get()(), 409, "already_used");
+  // After it: the same key, the same receipt; another key, refused.
+  const Response later = cast(token, answers_for(""), "same-key-0001");
+  EXPECT_EQ(later.status, 200);
+  EXPECT_EQ(body_of(later), receipt);
+  EXPECT_API_ERROR(cast(token, answers_for(""), "third-key-0001"), 409, "already_used");
+  EXPECT_EQ(store->turnout(kE), 1);
+  EXPECT_EQ(body_of(call("GET", pe("/receipts/") + receipt["leaf"].get<std::string>()))["status"], "included");
+}
+
+// A refusal of the first is the answer of its copies too, and the session stays
+// usable for another try (here the code was used meanwhile by another way in).
+TEST_F(ApiVoterTest, TheSameBallotSentAgainGetsTheFirstsRefusal) {
+  const auto e = prepare_election(*store, 1);
+  const std::string token = session(e.codes[0]);
+  const auto known = store->credential_info(kE, e.codes[0]);
+  std::promise<std::function<store::Receipt()>> direct;
+  std::future<Response::Make> first, again;
+  {
+    WriterGate gate(dir.path());
+    // Queued first, so stored first: the code is used when the session's cast comes.
+    store->cast_async(kE, e.codes[0], known, answers_for(""),
+                      [&direct](std::function<store::Receipt()> f) { direct.set_value(std::move(f)); });
+    first = cast_later(token, answers_for("", 1), "late-key-0001");
+    again = cast_later(token, answers_for("", 1), "late-key-0001");
+    gate.release();
+  }
+  EXPECT_FALSE(direct.get_future().get()().repeat);
+  EXPECT_API_ERROR(first.get()(), 409, "already_used");
+  EXPECT_API_ERROR(again.get()(), 409, "already_used");
+  EXPECT_API_ERROR(cast(token, answers_for(""), "late-key-0001"), 409, "already_used");
+  EXPECT_EQ(store->turnout(kE), 1);
+}
+
 TEST_F(ApiVoterTest, ReceiptPendingUntilSealed) {
   open_store(16);  // batches seal at 16 ballots
   const auto e = prepare_election(*store, 1);

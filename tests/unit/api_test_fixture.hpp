@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <future>
 #include <map>
 #include <memory>
 #include <sstream>
@@ -54,8 +55,8 @@ class ApiFixture : public ::testing::Test {
     api = std::make_unique<Api>(*store, std::move(o));
   }
 
-  Response call(const std::string& method, const std::string& target, const std::string& body = "",
-                std::map<std::string, std::string> headers = {}, const std::string& client = "192.0.2.1") {
+  static Request request(const std::string& method, const std::string& target, const std::string& body,
+                         std::map<std::string, std::string> headers, const std::string& client) {
     Request r;
     r.method = method;
     r.target = target;
@@ -63,7 +64,29 @@ class ApiFixture : public ::testing::Test {
     r.headers = std::move(headers);
     r.body = body;
     r.client = client;
-    return api->handle(r);
+    return r;
+  }
+
+  Response call(const std::string& method, const std::string& target, const std::string& body = "",
+                std::map<std::string, std::string> headers = {}, const std::string& client = "192.0.2.1") {
+    return api->handle(request(method, target, body, std::move(headers), client));
+  }
+
+  // A cast served as the server serves it (Api::serve): its answer comes later, and
+  // the future gets the function that makes it (call it for the response). A cast
+  // answered at once (an error found before the store) gives that answer.
+  std::future<Response::Make> cast_later(const std::string& token, const json& answers, const std::string& key) {
+    auto h = bearer(token);
+    h["idempotency-key"] = key;
+    Response r = api->serve(request("POST", pe("/ballot"), json{{"answers", answers}}.dump(), h, "192.0.2.1"));
+    auto made = std::make_shared<std::promise<Response::Make>>();
+    auto future = made->get_future();
+    if (!r.later) {
+      made->set_value([r] { return r; });
+      return future;
+    }
+    r.later([made](Response::Make make) { made->set_value(std::move(make)); });
+    return future;
   }
 
   static json body_of(const Response& r) {

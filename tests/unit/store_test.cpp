@@ -521,26 +521,6 @@ TEST(StoreCredentials, BallotsHoldNoCodeAndNoTime) {
 
 // --- 4. concurrency ----------------------------------------------------------------------
 
-// Holds the database's write lock from another connection, so the store's writer
-// waits in BEGIN (its busy timeout is 5 s) while requests pile up behind it; then
-// lets go once at least two wait in the queue. Those are committed in one group.
-class WriterGate {
- public:
-  explicit WriterGate(const std::filesystem::path& data_dir)
-      : db_(db_file(data_dir).string(), SQLite::OPEN_READWRITE, 5000) {
-    db_.exec("BEGIN IMMEDIATE");
-  }
-  void release_when_queued(const Store& s, std::size_t depth) {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
-    while (s.writer_stats().queue_depth < depth && std::chrono::steady_clock::now() < deadline)
-      std::this_thread::yield();
-    db_.exec("ROLLBACK");
-  }
-
- private:
-  SQLite::Database db_;
-};
-
 TEST(StoreConcurrency, SameCodeFromManyThreadsVotesOnce) {
   for (bool gated : {false, true}) {
     SCOPED_TRACE(gated ? "requests held in one group" : "free-running");
@@ -662,15 +642,14 @@ TEST(StoreConcurrency, CastAsyncAnswersAsCastDoesWithoutWaiting) {
 
   // Each done hands its function to the test's thread through a promise.
   using Finish = std::function<store::Receipt()>;
-  auto cast = [&](std::size_t i, const json& answers, const std::string& key) {
+  auto cast = [&](std::size_t i, const json& answers) {
     auto arrived = std::make_shared<std::promise<Finish>>();
     auto f = arrived->get_future();
-    s.cast_async(kE, codes[i], known[i], answers, key, [arrived](Finish finish) { arrived->set_value(std::move(finish)); });
+    s.cast_async(kE, codes[i], known[i], answers, [arrived](Finish finish) { arrived->set_value(std::move(finish)); });
     return f;
   };
   std::vector<std::future<Finish>> pending;
-  for (std::size_t i = 0; i < kVoters; ++i)
-    pending.push_back(cast(i, answers_for("", static_cast<unsigned>(i)), "async-key-" + std::to_string(1000 + i)));
+  for (std::size_t i = 0; i < kVoters; ++i) pending.push_back(cast(i, answers_for("", static_cast<unsigned>(i))));
   std::set<std::string> leaves;
   for (auto& f : pending) {
     const store::Receipt r = f.get()();
@@ -682,24 +661,24 @@ TEST(StoreConcurrency, CastAsyncAnswersAsCastDoesWithoutWaiting) {
   EXPECT_EQ(leaves.size(), kVoters);
   EXPECT_EQ(stored_ballots(dir.path(), kE), static_cast<int>(kVoters));
 
-  // The same code and key again: the same ballot, marked as a repeat.
-  const store::Receipt again = cast(0, answers_for("", 7), "async-key-1000").get()();
-  EXPECT_TRUE(again.repeat);
-  EXPECT_TRUE(leaves.count(again.leaf));
-  // Another key: refused by the write, through the function.
-  auto other = cast(1, answers_for(""), "async-key-9999").get();
-  EXPECT_EQ(error_code([&] { other(); }), "already_used");
+  // The store keeps no key for these (the caller's session answers a retry): no
+  // row ties a code to its ballot, and the code again is refused by the write.
+  {
+    SQLite::Database db(db_file(dir.path()).string(), SQLite::OPEN_READONLY);
+    EXPECT_EQ(db.execAndGet("SELECT count(*) FROM idempotency").getInt(), 0);
+  }
+  auto again = cast(1, answers_for("")).get();
+  EXPECT_EQ(error_code([&] { again(); }), "already_used");
   // Answers that do not fit: refused at once, and `done` is never called.
   bool called = false;
   EXPECT_EQ(error_code([&] {
-              s.cast_async(kE, codes[kVoters], known[kVoters], json{{"nope", 1}}, "async-key-2000",
-                           [&](Finish) { called = true; });
+              s.cast_async(kE, codes[kVoters], known[kVoters], json{{"nope", 1}}, [&](Finish) { called = true; });
             }),
             "invalid");
   EXPECT_FALSE(called);
   // Closed meanwhile: refused by the write.
   s.close("admin", kE);
-  auto closed = cast(kVoters + 1, answers_for(""), "async-key-3000").get();
+  auto closed = cast(kVoters + 1, answers_for("")).get();
   EXPECT_EQ(error_code([&] { closed(); }), "wrong_state");
   EXPECT_EQ(stored_ballots(dir.path(), kE), static_cast<int>(kVoters));
 }
@@ -721,7 +700,7 @@ TEST(StoreConcurrency, AGroupSealsItsFullBatchOnceAtItsEnd) {
   auto cast = [&](std::size_t i) {
     auto arrived = std::make_shared<std::promise<Finish>>();
     auto f = arrived->get_future();
-    s.cast_async(kE, codes[i], known[i], answers_for("", static_cast<unsigned>(i)), "seal-key-" + std::to_string(1000 + i),
+    s.cast_async(kE, codes[i], known[i], answers_for("", static_cast<unsigned>(i)),
                  [arrived](Finish finish) { arrived->set_value(std::move(finish)); });
     return f;
   };

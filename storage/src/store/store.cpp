@@ -1456,10 +1456,9 @@ Receipt Store::Impl::cast(const std::string& election, const std::string& typed,
 }
 
 void Store::cast_async(const std::string& election, const std::string& typed, const CredentialInfo& known,
-                       const json& answers, const std::string& idempotency_key,
-                       std::function<void(std::function<Receipt()>)> done) {
-  std::optional<Receipt> repeat;  // stays empty: a known credential skips the read
-  const auto c = impl_->prepare_cast(election, typed, idempotency_key, false, &known, answers, repeat);
+                       const json& answers, std::function<void(std::function<Receipt()>)> done) {
+  std::optional<Receipt> repeat;  // stays empty: no key, and a known credential skips the read
+  const auto c = impl_->prepare_cast(election, typed, "", false, &known, answers, repeat);
   Impl* impl = impl_.get();
   impl->writer->run_then([impl, c](Connection& db) { impl->write_cast(db, *c); },
                          [impl, c, done = std::move(done)](std::exception_ptr error) {

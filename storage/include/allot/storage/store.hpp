@@ -244,15 +244,17 @@ class Store {
   // of a retired kiosk by now, with the same errors as cast.
   Receipt cast(const std::string& election, const std::string& typed, const CredentialInfo& known,
                const nlohmann::json& answers, const std::string& idempotency_key);
-  // As the cast with `known` above, without waiting for the commit: the checks that
-  // need no write run now and throw as cast does; then `done` is called once, on the
-  // store's writer thread, with a function that returns the receipt or throws what
-  // cast would have thrown. `done` must be quick and must not throw: it hands that
-  // function to a thread of the caller's (the server runs it on the connection's
-  // I/O thread). The receipt is for a durable ballot, as cast's.
+  // As the cast with `known` above, without waiting for the commit and without an
+  // idempotency key: the checks that need no write run now and throw as cast does;
+  // then `done` is called once, on the store's writer thread, with a function that
+  // returns the receipt or throws what cast would have thrown. `done` must be quick
+  // and must not throw: it hands that function to a thread of the caller's (the
+  // server runs it on the connection's I/O thread). The receipt is for a durable
+  // ballot, as cast's. The caller answers a client's retry itself (a voter's ballot
+  // session keeps its key and receipt); the store keeps nothing that ties the
+  // ballot to its code, and a second cast with the code is refused as used.
   void cast_async(const std::string& election, const std::string& typed, const CredentialInfo& known,
-                  const nlohmann::json& answers, const std::string& idempotency_key,
-                  std::function<void(std::function<Receipt()>)> done);
+                  const nlohmann::json& answers, std::function<void(std::function<Receipt()>)> done);
   // As cast, for a kiosk token only (a voting code is refused as unknown_code):
   // the path of a kiosk sending its queued ballots, where the key is required.
   Receipt cast_kiosk(const std::string& election, const std::string& token, const nlohmann::json& answers,
