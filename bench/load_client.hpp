@@ -50,6 +50,71 @@
 
 namespace allot::load {
 
+// The string values of some top-level keys of a JSON object, read as a stream of
+// tokens without building the document, stopping once every key is found (the
+// server writes keys in sorted order, so a receipt's "code" and "leaf" come before
+// its long "receipt"). Empty when the body is not such an object or lacks a key.
+// Reading only what is needed keeps the client's share of the CPU small.
+class TopLevelStrings : public nlohmann::json_sax<nlohmann::json> {
+ public:
+  explicit TopLevelStrings(std::vector<std::string> keys) : keys_(std::move(keys)), values_(keys_.size()) {}
+
+  static std::optional<std::vector<std::string>> read(const std::string& body, std::vector<std::string> keys) {
+    TopLevelStrings sax(std::move(keys));
+    nlohmann::json::sax_parse(body, &sax);
+    if (sax.found_ != sax.keys_.size()) return std::nullopt;
+    return std::move(sax.values_);
+  }
+
+  bool null() override { return value(); }
+  bool boolean(bool) override { return value(); }
+  bool number_integer(number_integer_t) override { return value(); }
+  bool number_unsigned(number_unsigned_t) override { return value(); }
+  bool number_float(number_float_t, const string_t&) override { return value(); }
+  bool string(string_t& v) override {
+    if (depth_ == 1 && current_ < keys_.size() && !seen_[current_]) {
+      values_[current_] = std::move(v);
+      seen_[current_] = true;
+      ++found_;
+    }
+    return value();
+  }
+  bool binary(binary_t&) override { return value(); }
+  bool start_object(std::size_t) override { return open(); }
+  bool key(string_t& k) override {
+    if (depth_ == 1) current_ = static_cast<std::size_t>(std::find(keys_.begin(), keys_.end(), k) - keys_.begin());
+    return true;
+  }
+  bool end_object() override { return close(); }
+  bool start_array(std::size_t) override { return depth_ > 0 && open(); }
+  bool end_array() override { return close(); }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
+
+ private:
+  bool open() {
+    ++depth_;
+    current_ = keys_.size();
+    return true;
+  }
+  bool close() {
+    --depth_;
+    current_ = keys_.size();
+    return found_ < keys_.size();
+  }
+  // Any value: stop once every key is found.
+  bool value() {
+    if (depth_ == 1) current_ = keys_.size();
+    return depth_ > 0 && found_ < keys_.size();
+  }
+
+  std::vector<std::string> keys_;
+  std::vector<std::string> values_;
+  std::vector<bool> seen_ = std::vector<bool>(keys_.size(), false);
+  std::size_t found_ = 0;
+  std::size_t depth_ = 0;
+  std::size_t current_ = 0;
+};
+
 struct Options {
   std::string host = "127.0.0.1";
   std::string port;
@@ -272,13 +337,12 @@ class Client {
       v.refusal = refusal_of(res);
       co_return res.keep_alive();
     }
-    std::string session;
-    try {
-      session = nlohmann::json::parse(res.body()).at("session").get<std::string>();
-    } catch (const nlohmann::json::exception& e) {
-      v.error = std::string("session: an answer without a session: ") + e.what();
+    const auto fields = TopLevelStrings::read(res.body(), {"session"});
+    if (!fields) {
+      v.error = "session: an answer without a session";
       co_return res.keep_alive();
     }
+    const std::string session = fields->front();
     if (!res.keep_alive()) {
       v.error = "session: the server closed the connection before the ballot";
       co_return false;
@@ -295,12 +359,11 @@ class Client {
     }
     v.ballot_status = res.result_int();
     if (v.ballot_status == 200 || v.ballot_status == 201) {
-      try {
-        const auto receipt = nlohmann::json::parse(res.body());
-        v.leaf = receipt.at("leaf").get<std::string>();
-        v.receipt_code = receipt.at("code").get<std::string>();
-      } catch (const nlohmann::json::exception& e) {
-        v.error = std::string("ballot: an answer without a receipt: ") + e.what();
+      if (const auto fields = TopLevelStrings::read(res.body(), {"leaf", "code"})) {
+        v.leaf = (*fields)[0];
+        v.receipt_code = (*fields)[1];
+      } else {
+        v.error = "ballot: an answer without a receipt";
       }
     } else {
       v.refusal = refusal_of(res);
