@@ -78,6 +78,8 @@ std::optional<std::string> hex64(std::string_view s);
 
 // A JSON response; strings that are not UTF-8 are replaced, never thrown on.
 Response reply(int status, const json& body);
+// As reply, for a body already serialized (JSON text).
+Response reply_serialized(int status, std::string body);
 Response refuse(const ApiError& e);
 
 // 32 random bytes as 64 hex digits, and the key under which a token is kept.
@@ -92,11 +94,11 @@ struct VoterSession {
   store::CredentialInfo credential;  // as read at the exchange (the cast needs no read)
   Clock::time_point expires;
   // While its ballot is being stored: `casting`, with that ballot's idempotency key.
-  // After a successful cast: `finished`, the key and the receipt answered.
+  // After a successful cast: `finished`, the key and the receipt answered (JSON text).
   bool casting = false;
   bool finished = false;
   std::string key;
-  json receipt;
+  std::string receipt;
 };
 
 struct OfficerSession {
@@ -213,7 +215,7 @@ struct Api::Impl {
   Response session_exchange(Ctx&);
   Response ballot_get(Ctx&);
   Response ballot_post(Ctx&);
-  Response ballot_stored(const store::Receipt& r, const std::string& skey, const std::string& ikey);
+  Response ballot_stored(store::Receipt&& r, const std::string& skey, const std::string& ikey);
   void ballot_failed(const std::string& skey, const std::string& ikey, const std::exception_ptr& error);
   void cast_in_session(const std::string& election, const nlohmann::json& answers, const std::string& skey,
                        const std::string& ikey, Response::Finish finish);

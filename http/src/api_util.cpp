@@ -179,6 +179,13 @@ Response reply(int status, const json& body) {
   return r;
 }
 
+Response reply_serialized(int status, std::string body) {
+  Response r;
+  r.status = status;
+  r.body = std::move(body);
+  return r;
+}
+
 Response refuse(const ApiError& e) {
   json body = {{"error", e.code}, {"message", e.what()}};
   if (e.details.is_object())

@@ -17,6 +17,7 @@ namespace allot::http {
 
 using nlohmann::json;
 using detail::reply;
+using detail::reply_serialized;
 
 namespace {
 
@@ -34,6 +35,12 @@ std::string idempotency_key_of(const Request& req) {
 }
 
 json receipt_json(const store::Receipt& r) { return {{"receipt", r.document}, {"code", r.code}, {"leaf", r.leaf}}; }
+
+// The answer to a cast, serialized once (a voter's ballot session keeps it as text).
+std::string receipt_text(store::Receipt&& r) {
+  return json{{"receipt", std::move(r.document)}, {"code", std::move(r.code)}, {"leaf", std::move(r.leaf)}}.dump(
+      -1, ' ', false, json::error_handler_t::replace);
+}
 
 }  // namespace
 
@@ -112,7 +119,7 @@ Response Api::Impl::ballot_post(Ctx& c) {
   f.only({"answers"});
   const json answers = f.object("answers", true);
   if (s.finished) {
-    if (s.key == ikey) return reply(200, s.receipt);
+    if (s.key == ikey) return reply_serialized(200, s.receipt);
     throw ApiError(409, "already_used", "your ballot has been cast: this ballot session is over");
   }
   // The ballot goes to the store without waiting for its commit: the answer is made
@@ -142,7 +149,7 @@ void Api::Impl::cast_in_session(const std::string& election, const json& answers
       });
     auto& s = it->second;
     if (s.finished) {  // the first cast finished since ballot_post looked
-      if (s.key == ikey) return finish([receipt = s.receipt] { return reply(200, receipt); });
+      if (s.key == ikey) return finish([receipt = s.receipt] { return reply_serialized(200, receipt); });
       return finish([]() -> Response {
         throw ApiError(409, "already_used", "your ballot has been cast: this ballot session is over");
       });
@@ -169,7 +176,7 @@ void Api::Impl::cast_in_session(const std::string& election, const json& answers
                            ballot_failed(skey, ikey, std::current_exception());
                            throw;
                          }
-                         return ballot_stored(r, skey, ikey);
+                         return ballot_stored(std::move(r), skey, ikey);
                        });
                      });
   } catch (...) {
@@ -182,8 +189,10 @@ void Api::Impl::cast_in_session(const std::string& election, const json& answers
 // The answer to a voter's ballot once the store has it: the receipt, kept in the
 // ballot session for a retry with the same key, and given to the same ballot's
 // copies that waited for it.
-Response Api::Impl::ballot_stored(const store::Receipt& r, const std::string& skey, const std::string& ikey) {
-  const json out = receipt_json(r);
+Response Api::Impl::ballot_stored(store::Receipt&& r, const std::string& skey, const std::string& ikey) {
+  const bool repeat = r.repeat;
+  const std::string channel = r.channel;
+  const std::string out = receipt_text(std::move(r));
   std::vector<std::pair<std::string, Response::Finish>> waiting;
   {
     std::lock_guard lk(mu);
@@ -200,16 +209,16 @@ Response Api::Impl::ballot_stored(const store::Receipt& r, const std::string& sk
   }
   for (auto& [key, finish] : waiting) {
     if (key == ikey) {
-      finish([out] { return reply(200, out); });
+      finish([out] { return reply_serialized(200, out); });
     } else {
       finish([]() -> Response {
         throw ApiError(409, "already_used", "your ballot has been cast: this ballot session is over");
       });
     }
   }
-  if (r.repeat) return reply(200, out);
-  count_ballot(r.channel);
-  return reply(201, out);
+  if (repeat) return reply_serialized(200, out);
+  count_ballot(channel);
+  return reply_serialized(201, out);
 }
 
 // A ballot the store refused or could not store: the session can cast again, and

@@ -9,15 +9,18 @@
 #include <openssl/x509v3.h>
 #include <stdlib.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <future>
 #include <memory>
+#include <mutex>
 #include <regex>
 #include <sstream>
 #include <string>
@@ -890,6 +893,62 @@ TEST(ServerTest, AccessLogHoldsNoCodesTokensOrQueries) {
   EXPECT_EQ(lines[4]["route"], "/api/");
   EXPECT_EQ(lines[4]["status"], 400);
   EXPECT_EQ(lines[5]["route"], "(spa)");
+}
+
+// An access log that counts its writes (flushes) and wakes a waiting test on each.
+class WatchedLog : public std::stringbuf {
+ public:
+  // The text once at least `lines` lines are written, waiting at most `limit`.
+  std::string wait_for_lines(std::size_t lines, std::chrono::seconds limit) {
+    std::unique_lock lk(mu_);
+    cv_.wait_for(lk, limit, [&] { return static_cast<std::size_t>(std::count(text_.begin(), text_.end(), '\n')) >= lines; });
+    return text_;
+  }
+  int writes() {
+    std::lock_guard lk(mu_);
+    return writes_;
+  }
+
+ protected:
+  int sync() override {  // the server flushes after each block it writes
+    {
+      std::lock_guard lk(mu_);
+      text_ = str();
+      ++writes_;
+    }
+    cv_.notify_all();
+    return 0;
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::string text_;
+  int writes_ = 0;
+};
+
+// The access log is written in blocks, yet no line waits long: a lone request's line
+// appears without a stop, and a run of requests is written in far fewer writes than
+// lines.
+TEST(ServerTest, AccessLogIsWrittenInBlocksSoonAfterEachRequest) {
+  TempDir dir;
+  make_web_root(dir.path());
+  WatchedLog buffer;
+  std::ostream log(&buffer);
+  ServerOptions o;
+  o.web_root = dir.path();
+  o.access_log = &log;
+  auto server = start_server(o, [](const Request&) { return json_response(200, {{"ok", true}}); });
+  HttpClient c(kHost, server->port());
+  ASSERT_EQ(c.request("GET", "/healthz").status, 200);
+  // At most a quarter of a second later (the limit here only guards against a hang).
+  EXPECT_EQ(log_lines(buffer.wait_for_lines(1, std::chrono::seconds(30))).size(), 1u);
+  const int before = buffer.writes();
+  constexpr int kRequests = 200;
+  for (int i = 0; i < kRequests; ++i) ASSERT_EQ(c.request("GET", "/healthz").status, 200);
+  server->stop();
+  EXPECT_EQ(log_lines(buffer.wait_for_lines(1 + kRequests, std::chrono::seconds(0))).size(), 1u + kRequests);
+  EXPECT_LT(buffer.writes() - before, kRequests / 4) << "lines are written in blocks";
 }
 
 // ---- shutdown ---------------------------------------------------------------------------------
