@@ -80,7 +80,7 @@ struct UsageError : std::runtime_error {
 struct Settings {
   int kills = 100;
   unsigned long seed = 20261123;
-  std::size_t codes = 0;  // 0: 600 per kill
+  std::size_t codes = 0;  // 0: 1,000 per kill
   std::size_t connections = 32;
   int min_ms = 20, max_ms = 300;
   std::string allot = ALLOT_BINARY;
@@ -202,7 +202,7 @@ int run(const Settings& s) {
     }
   } cleanup{work, s.keep};
 
-  const std::size_t n_codes = s.codes ? s.codes : 600 * static_cast<std::size_t>(s.kills);
+  const std::size_t n_codes = s.codes ? s.codes : 1000 * static_cast<std::size_t>(s.kills);
   const auto t0 = std::chrono::steady_clock::now();
   {
     std::ofstream def(work / "election.json");
@@ -371,7 +371,7 @@ const char* kUsage =
     "Kills `allot serve` with SIGKILL N times (default 100) while voters cast ballots over\n"
     "HTTP, then checks that every acknowledged ballot is in the verified record.\n"
     "  --seed S         the kill moments (default 20261123)\n"
-    "  --codes N        voting codes to create (default 600 per kill)\n"
+    "  --codes N        voting codes to create (default 1,000 per kill)\n"
     "  --connections N  the load client's connections (default 32)\n"
     "  --min-ms/--max-ms  a kill comes uniformly this long after the server listens (20-300)\n"
     "  --allot PATH     the allot binary (default: the one built with this test)\n"
