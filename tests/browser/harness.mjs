@@ -187,6 +187,11 @@ function trackRequests(page) {
   page.on('requestfailed', done);
 }
 
+// Waits until the router is not rendering: no aria-busy on <main>.
+export async function notBusy(page) {
+  await page.waitForFunction(() => !document.getElementById('main').hasAttribute('aria-busy'));
+}
+
 // Waits until the page has drawn what it was loading: no request of the page is
 // waiting for an answer, the answers have been handled (two animation frames with no
 // new request) and the router is not rendering (no aria-busy on <main>).
@@ -194,7 +199,7 @@ export async function settled(page) {
   for (;;) {
     if (page.inFlight.size > 0) await new Promise((wake) => page.idleWaiters.push(wake));
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-    await page.waitForFunction(() => !document.getElementById('main').hasAttribute('aria-busy'));
+    await notBusy(page);
     if (page.inFlight.size === 0) return;
   }
 }
@@ -234,7 +239,7 @@ export function assertClean(page) {
 export async function open(page, base, route) {
   await page.goto(base + route);
   await page.waitForSelector('html[data-ready="true"]');
-  await page.waitForFunction(() => !document.getElementById('main').hasAttribute('aria-busy'));
+  await notBusy(page);
 }
 
 // Runs axe-core (WCAG 2.0/2.1/2.2 A and AA) on the page once it has settled (see
@@ -262,7 +267,7 @@ export async function checkA11yEveryLanguage(page, label) {
   for (const lang of ['en', 'ar', 'pl']) {
     await page.click(`.language-switcher__button[lang="${lang}"]`);
     await page.waitForFunction((l) => document.documentElement.lang === l, lang);
-    await page.waitForFunction(() => !document.getElementById('main').hasAttribute('aria-busy'));
+    await notBusy(page);
     await checkA11y(page, `${label} [${lang}]`);
   }
   await page.click('.language-switcher__button[lang="en"]');

@@ -5,7 +5,7 @@
 // reloads without network; accessibility of every screen in every language.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, newPage, open, checkA11y, checkA11yEveryLanguage, assertClean, screenshot, Officer } from './harness.mjs';
+import { startServer, launchBrowser, newPage, open, notBusy, checkA11y, checkA11yEveryLanguage, assertClean, screenshot, Officer } from './harness.mjs';
 
 const BUDGET = 'riverside-budget-2026';
 let server;
@@ -301,7 +301,7 @@ test('after staff sign in, the set-up screen is marked busy until its form is dr
   assert.equal(await page.getAttribute('#main', 'aria-busy'), 'true', 'busy while the elections load');
   release();
   await page.waitForSelector('select');
-  await page.waitForFunction(() => !document.getElementById('main').hasAttribute('aria-busy'));
+  await notBusy(page);
   assert.equal(await page.evaluate(() => document.activeElement.tagName), 'SELECT', 'the election list takes the focus');
   assertClean(page);
 });

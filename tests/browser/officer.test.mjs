@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import {
-  startServer, launchBrowser, newPage, open, checkA11y, checkA11yEveryLanguage, assertClean, screenshot, tabTo, Officer,
+  startServer, launchBrowser, newPage, open, notBusy, checkA11y, checkA11yEveryLanguage, assertClean, screenshot, tabTo, Officer,
 } from './harness.mjs';
 
 const ID = 'park-2027';
@@ -53,7 +53,7 @@ async function alertText(p, scope = 'main') {
 }
 
 async function ready(p) {
-  await p.waitForFunction(() => !document.getElementById('main').hasAttribute('aria-busy'));
+  await notBusy(p);
 }
 
 // Follows a link of the election's menu.
