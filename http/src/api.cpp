@@ -414,6 +414,9 @@ std::string Api::Impl::text_metrics() const {
   metric("allot_store_wal_checkpoints_total", "counter",
          "Copies of the write-ahead log into the database file, made beside the writer.");
   o << "allot_store_wal_checkpoints_total " << w.wal_checkpoints << '\n';
+  metric("allot_store_seal_failures_total", "counter",
+         "Commit groups whose batch sealing failed; their ballots are stored and wait unsealed.");
+  o << "allot_store_seal_failures_total " << w.seal_failures << '\n';
   metric("allot_store_commit_group_size", "histogram",
          "Requests committed together in one transaction by the store's writer.");
   std::uint64_t cumulative = 0;

@@ -169,6 +169,7 @@ TEST_F(ApiLifeTest, CreateCodesOpenVoteCloseTallyComparePublish) {
   EXPECT_NE(metrics.find("allot_store_writer_largest_group "), std::string::npos);
   EXPECT_NE(metrics.find("allot_store_wal_pages "), std::string::npos);
   EXPECT_NE(metrics.find("allot_store_wal_checkpoints_total "), std::string::npos);
+  EXPECT_NE(metrics.find("allot_store_seal_failures_total 0"), std::string::npos);
 
   // Before the tally: no result anywhere; voting refuses once closed.
   const std::string late = session(city[1]);

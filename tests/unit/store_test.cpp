@@ -879,6 +879,42 @@ TEST(StoreBadInput, ClosedUnknownAndDraftElections) {
 
 // --- 6. batches and proofs -------------------------------------------------------------
 
+// Sealing runs at the end of a write group, in a savepoint of its own: when it
+// fails, only the seal is rolled back. The group's ballots are stored and wait in
+// the pending batch, and the failure is counted. Here a checkpoint row with the next
+// number, written behind the store's back, makes every later seal fail.
+TEST(StoreBatches, AFailedSealLeavesTheGroupsBallotsStoredAndPending) {
+  TempDir dir;
+  FakeClock clock;
+  Store s(store_options(dir.path(), clock, /*batch_min=*/2));
+  const auto codes = prepare_election(s, 4).codes;
+  s.cast(kE, codes[0], answers_for("", 0));
+  s.cast(kE, codes[1], answers_for("", 1));  // a batch of 2: sealed
+  const auto sealed = s.checkpoints(kE, "ballots").size();
+  EXPECT_EQ(s.ballots(kE).size(), 2u);
+  {
+    SQLite::Database db(db_file(dir.path()).string(), SQLite::OPEN_READWRITE, 5000);
+    SQLite::Statement ins(db,
+                          "INSERT INTO checkpoints (election, log, seq, size, root, document) "
+                          "VALUES (?, 'ballots', ?, 0, x'00', '{}')");
+    ins.bind(1, kE);
+    ins.bind(2, static_cast<std::int64_t>(sealed));
+    ins.exec();
+  }
+  const auto before = s.writer_stats().seal_failures;
+  const auto r2 = s.cast(kE, codes[2], answers_for("", 2));
+  const auto r3 = s.cast(kE, codes[3], answers_for("", 3));  // would seal a batch of 2: fails
+  EXPECT_FALSE(r2.leaf.empty());
+  EXPECT_FALSE(r3.leaf.empty());
+  EXPECT_EQ(s.writer_stats().seal_failures - before, 1u);
+  EXPECT_EQ(stored_ballots(dir.path(), kE), 4);
+  EXPECT_EQ(used_codes(dir.path(), kE), 4);
+  SQLite::Database db(db_file(dir.path()).string(), SQLite::OPEN_READONLY, 5000);
+  EXPECT_EQ(db.execAndGet("SELECT count(*) FROM ballots WHERE log_index IS NULL").getInt(), 2);
+  EXPECT_EQ(db.execAndGet("SELECT count(*) FROM checkpoints WHERE log = 'ballots'").getInt(),
+            static_cast<int>(sealed) + 1);  // only the row written behind the store's back
+}
+
 TEST(StoreBatches, SealingProofsAndSignatures) {
   TempDir dir;
   FakeClock clock;

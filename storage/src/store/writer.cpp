@@ -266,6 +266,10 @@ void Writer::loop() {
             hooks_.on_group_end(*db);
             Stmt(*db, "RELEASE group_end").exec();
           } catch (...) {
+            {
+              std::lock_guard lk(mu_);
+              ++stats_.seal_failures;
+            }
             try {
               Stmt(*db, "ROLLBACK TO group_end").exec();
               Stmt(*db, "RELEASE group_end").exec();

@@ -128,6 +128,9 @@ struct WriterStats {
   // checkpoints (copies of the log into the database file) run beside the writer.
   std::uint64_t wal_pages = 0;
   std::uint64_t wal_checkpoints = 0;
+  // Groups whose end step (sealing full batches) failed and was rolled back alone:
+  // their ballots are stored and wait in the pending batch.
+  std::uint64_t seal_failures = 0;
 };
 
 struct ReceiptStats {
