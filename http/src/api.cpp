@@ -316,7 +316,7 @@ detail::VoterSession Api::Impl::voter_of(const Request& req, const std::string& 
   sweep_locked(t);
   auto it = voters.find(key);
   if (it == voters.end() || it->second.expires <= t || it->second.election != election)
-    throw ApiError(401, "session_required", "your ballot session has ended: please enter your voting code again");
+    throw detail::session_ended();
   return it->second;
 }
 

@@ -80,6 +80,8 @@ std::optional<std::string> hex64(std::string_view s);
 Response reply(int status, const json& body);
 // As reply, for a body already serialized (JSON text).
 Response reply_serialized(int status, std::string body);
+// A voter's request with a ballot session that has ended or never was.
+ApiError session_ended();
 Response refuse(const ApiError& e);
 
 // 32 random bytes as 64 hex digits, and the key under which a token is kept.

@@ -172,18 +172,19 @@ std::optional<std::string> hex64(std::string_view s) {
   return out;
 }
 
-Response reply(int status, const json& body) {
-  Response r;
-  r.status = status;
-  r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
-  return r;
-}
-
 Response reply_serialized(int status, std::string body) {
   Response r;
   r.status = status;
   r.body = std::move(body);
   return r;
+}
+
+Response reply(int status, const json& body) {
+  return reply_serialized(status, body.dump(-1, ' ', false, json::error_handler_t::replace));
+}
+
+ApiError session_ended() {
+  return ApiError(401, "session_required", "your ballot session has ended: please enter your voting code again");
 }
 
 Response refuse(const ApiError& e) {

@@ -34,7 +34,10 @@ std::string idempotency_key_of(const Request& req) {
   return key;
 }
 
-json receipt_json(const store::Receipt& r) { return {{"receipt", r.document}, {"code", r.code}, {"leaf", r.leaf}}; }
+// Any further ballot on a ballot session that has cast.
+ApiError session_over() {
+  return ApiError(409, "already_used", "your ballot has been cast: this ballot session is over");
+}
 
 // The answer to a cast, serialized once (a voter's ballot session keeps it as text).
 std::string receipt_text(store::Receipt&& r) {
@@ -89,7 +92,7 @@ Response Api::Impl::session_exchange(Ctx& c) {
 Response Api::Impl::ballot_get(Ctx& c) {
   std::string key;
   const auto s = voter_of(c.req, c.id(), key);
-  if (s.finished) throw ApiError(409, "already_used", "your ballot has been cast: this ballot session is over");
+  if (s.finished) throw session_over();
   const std::string state = store.state(c.id());
   if (state != "open") throw ApiError(409, "wrong_state", "voting is over: the election is " + state);
   const json m = store.manifest(c.id());
@@ -112,18 +115,15 @@ Response Api::Impl::ballot_get(Ctx& c) {
 
 Response Api::Impl::ballot_post(Ctx& c) {
   std::string skey;
-  const auto s = voter_of(c.req, c.id(), skey);
+  voter_of(c.req, c.id(), skey);
   const std::string ikey = idempotency_key_of(c.req);
   const json body = detail::parse_object(c.req.body);
   const detail::Fields f(body);
   f.only({"answers"});
   const json answers = f.object("answers", true);
-  if (s.finished) {
-    if (s.key == ikey) return reply_serialized(200, s.receipt);
-    throw ApiError(409, "already_used", "your ballot has been cast: this ballot session is over");
-  }
   // The ballot goes to the store without waiting for its commit: the answer is made
-  // once the commit is durable (Response::later, Store::cast_async).
+  // once the commit is durable (Response::later, Store::cast_async); a session that
+  // has cast answers at once (cast_in_session).
   Response later;
   later.later = [this, id = c.id(), answers, skey, ikey](Response::Finish finish) {
     cast_in_session(id, answers, skey, ikey, std::move(finish));
@@ -143,16 +143,11 @@ void Api::Impl::cast_in_session(const std::string& election, const json& answers
   {
     std::lock_guard lk(mu);
     auto it = voters.find(skey);
-    if (it == voters.end())
-      return finish([]() -> Response {
-        throw ApiError(401, "session_required", "your ballot session has ended: please enter your voting code again");
-      });
+    if (it == voters.end()) return finish([]() -> Response { throw detail::session_ended(); });
     auto& s = it->second;
-    if (s.finished) {  // the first cast finished since ballot_post looked
+    if (s.finished) {
       if (s.key == ikey) return finish([receipt = s.receipt] { return reply_serialized(200, receipt); });
-      return finish([]() -> Response {
-        throw ApiError(409, "already_used", "your ballot has been cast: this ballot session is over");
-      });
+      return finish([]() -> Response { throw session_over(); });
     }
     if (s.casting && s.key == ikey) {
       ballot_waiters[skey].emplace_back(ikey, std::move(finish));
@@ -211,9 +206,7 @@ Response Api::Impl::ballot_stored(store::Receipt&& r, const std::string& skey, c
     if (key == ikey) {
       finish([out] { return reply_serialized(200, out); });
     } else {
-      finish([]() -> Response {
-        throw ApiError(409, "already_used", "your ballot has been cast: this ballot session is over");
-      });
+      finish([]() -> Response { throw session_over(); });
     }
   }
   if (repeat) return reply_serialized(200, out);
@@ -274,9 +267,12 @@ Response Api::Impl::kiosk_ballot(Ctx& c) {
     if (e.code == "unknown_code") count_code_failure(client, t);
     throw;
   }
-  if (r.repeat) return reply(200, receipt_json(r));
-  count_ballot(r.channel);
-  return reply(201, receipt_json(r));
+  const bool repeat = r.repeat;
+  const std::string channel = r.channel;
+  std::string out = receipt_text(std::move(r));
+  if (repeat) return reply_serialized(200, std::move(out));
+  count_ballot(channel);
+  return reply_serialized(201, std::move(out));
 }
 
 // A receipt code (the short form a kiosk shows) -> the leaf hash(es) it stands for,
